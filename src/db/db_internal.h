@@ -1,0 +1,51 @@
+/* db_internal.h — the backend vtable behind db.h; only src/db includes it. */
+#ifndef OPSDESK_DB_INTERNAL_H
+#define OPSDESK_DB_INTERNAL_H
+#include "db.h"
+
+typedef struct DbOps {
+    void (*close)(Db *db);
+    int (*exec)(Db *db, const char *sql);
+    int (*prepare)(Db *db, const char *sql, DbStmt **out);
+    void (*bind_int)(DbStmt *st, int idx, int64_t v);
+    void (*bind_double)(DbStmt *st, int idx, double v);
+    void (*bind_text)(DbStmt *st, int idx, const char *s);
+    void (*bind_null)(DbStmt *st, int idx);
+    int (*step)(DbStmt *st);
+    int (*column_count)(DbStmt *st);
+    bool (*col_null)(DbStmt *st, int col);
+    int64_t (*col_int)(DbStmt *st, int col);
+    double (*col_double)(DbStmt *st, int col);
+    const char *(*col_text)(DbStmt *st, int col);
+    void (*finalize)(DbStmt *st);
+    int (*begin_write)(Db *db);
+    int (*begin_read)(Db *db);
+    int (*commit)(Db *db);
+    void (*rollback)(Db *db);
+    int (*backup)(Db *db, const char *dest, char *err, size_t err_len);
+} DbOps;
+
+/* Common head of every backend's connection struct. */
+struct Db {
+    const DbOps *ops;
+    DbKind       kind;
+    bool         in_tx;
+    int64_t      time_ns;     /* time spent in the engine */
+    char         errmsg[512];
+};
+
+/* Common head of every backend's statement struct. */
+struct DbStmt {
+    Db *db;
+};
+
+int db_sqlite_open(const char *path, Db **out, char *err, size_t err_len);
+int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len);
+void db_set_error(Db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void db_count_open(int delta);
+
+/* Migration text with dialect tokens replaced ({{ID}} → the engine's
+ * auto-increment primary key). Caller frees. */
+char *db_dialect_sql(DbKind kind, const char *sql);
+
+#endif

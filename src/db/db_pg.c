@@ -1,0 +1,199 @@
+/* db_pg.c — PostgreSQL backend on libpq. Statements are sent with
+ * PQexecParams (text format, every value a parameter); "?N" placeholders are
+ * rewritten to "$N" outside quoted literals. One connection per worker thread;
+ * write transactions rely on PostgreSQL's own locking. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+
+enum { PG_MAX_PARAMS = 64 };
+
+typedef struct PgStmt {
+    DbStmt    base;
+    char     *sql;                        /* rewritten to $N */
+    int       n_params;                   /* highest index bound */
+    char     *values[PG_MAX_PARAMS];      /* owned copies; NULL = SQL NULL */
+    PGresult *res;
+    int       row;                        /* current row, -1 before first step */
+    bool      executed;
+} PgStmt;
+
+typedef struct PgDb {
+    Db      base;
+    PGconn *conn;
+} PgDb;
+
+static int pg_result_rc(PgDb *d, PGresult *res) {
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return DB_OK;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    db_set_error(&d->base, "postgresql: %s", msg ? msg : PQerrorMessage(d->conn));
+    if (state && strncmp(state, "23", 2) == 0) return DB_CONSTRAINT;
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                  strcmp(state, "55P03") == 0))
+        return DB_BUSY;
+    return DB_ERR;
+}
+
+static void pg_close(Db *db) {
+    PgDb *d = (PgDb *)db;
+    PQfinish(d->conn);
+    db_count_open(-1);
+    free(d);
+}
+
+static int pg_exec(Db *db, const char *sql) {
+    PgDb *d = (PgDb *)db;
+    PGresult *res = PQexec(d->conn, sql);
+    int rc = pg_result_rc(d, res);
+    PQclear(res);
+    return rc;
+}
+
+/* Rewrites ?N to $N, leaving '…' and "…" untouched. */
+static char *rewrite(const char *sql) {
+    size_t n = strlen(sql);
+    char *out = malloc(n + 1), *w = out;
+    if (!out) abort();
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+            *w++ = '$';
+            continue;
+        }
+        *w++ = *p;
+    }
+    *w = 0;
+    return out;
+}
+
+static int pg_prepare(Db *db, const char *sql, DbStmt **out) {
+    PgStmt *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->base.db = db;
+    s->sql = rewrite(sql);
+    s->row = -1;
+    *out = &s->base;
+    return DB_OK;
+}
+
+static void set_value(PgStmt *s, int idx, char *v) {
+    if (idx < 1 || idx > PG_MAX_PARAMS) {
+        free(v);
+        return;
+    }
+    free(s->values[idx - 1]);
+    s->values[idx - 1] = v;
+    if (idx > s->n_params) s->n_params = idx;
+}
+
+static void pg_bind_int(DbStmt *st, int idx, int64_t v) {
+    char tmp[24];
+    snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+    set_value((PgStmt *)st, idx, strdup(tmp));
+}
+static void pg_bind_double(DbStmt *st, int idx, double v) {
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.17g", v);
+    set_value((PgStmt *)st, idx, strdup(tmp));
+}
+static void pg_bind_text(DbStmt *st, int idx, const char *v) { set_value((PgStmt *)st, idx, strdup(v)); }
+static void pg_bind_null(DbStmt *st, int idx) { set_value((PgStmt *)st, idx, NULL); }
+
+static int pg_step(DbStmt *st) {
+    PgStmt *s = (PgStmt *)st;
+    PgDb *d = (PgDb *)st->db;
+    if (!s->executed) {
+        s->executed = true;
+        s->res = PQexecParams(d->conn, s->sql, s->n_params, NULL,
+                              (const char *const *)s->values, NULL, NULL, 0);
+        int rc = pg_result_rc(d, s->res);
+        if (rc != DB_OK) return rc;
+    }
+    s->row++;
+    return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+}
+
+static int pg_column_count(DbStmt *st) {
+    PgStmt *s = (PgStmt *)st;
+    return s->res ? PQnfields(s->res) : 0;
+}
+static bool pg_col_null(DbStmt *st, int col) {
+    PgStmt *s = (PgStmt *)st;
+    return PQgetisnull(s->res, s->row, col);
+}
+static const char *pg_col_text(DbStmt *st, int col) {
+    PgStmt *s = (PgStmt *)st;
+    if (PQgetisnull(s->res, s->row, col)) return NULL;
+    return PQgetvalue(s->res, s->row, col);
+}
+static int64_t pg_col_int(DbStmt *st, int col) {
+    const char *v = pg_col_text(st, col);
+    if (!v) return 0;
+    if (v[0] == 't' && v[1] == 0) return 1; /* boolean results */
+    if (v[0] == 'f' && v[1] == 0) return 0;
+    return strtoll(v, NULL, 10);
+}
+static double pg_col_double(DbStmt *st, int col) {
+    const char *v = pg_col_text(st, col);
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+static void pg_finalize(DbStmt *st) {
+    PgStmt *s = (PgStmt *)st;
+    for (int i = 0; i < s->n_params; i++) free(s->values[i]);
+    PQclear(s->res);
+    free(s->sql);
+    free(s);
+}
+
+static int pg_begin_write(Db *db) { return pg_exec(db, "BEGIN"); }
+static int pg_begin_read(Db *db) { return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+static int pg_commit(Db *db) {
+    int rc = pg_exec(db, "COMMIT");
+    if (rc != DB_OK) pg_exec(db, "ROLLBACK");
+    return rc;
+}
+static void pg_rollback(Db *db) { pg_exec(db, "ROLLBACK"); }
+
+static int pg_backup(Db *db, const char *dest, char *err, size_t err_len) {
+    (void)db, (void)dest;
+    snprintf(err, err_len,
+             "backup of a PostgreSQL database is pg_dump's job: pg_dump -Fc -f FILE 'CONNINFO'");
+    return DB_ERR;
+}
+
+static const DbOps pg_ops = {
+    pg_close, pg_exec, pg_prepare, pg_bind_int, pg_bind_double, pg_bind_text, pg_bind_null,
+    pg_step, pg_column_count, pg_col_null, pg_col_int, pg_col_double, pg_col_text, pg_finalize,
+    pg_begin_write, pg_begin_read, pg_commit, pg_rollback, pg_backup,
+};
+
+int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len) {
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        snprintf(err, err_len, "cannot connect to PostgreSQL: %s", PQerrorMessage(conn));
+        for (char *p = err; *p; p++)
+            if (*p == '\n') *p = ' ';
+        PQfinish(conn);
+        return DB_ERR;
+    }
+    PgDb *d = calloc(1, sizeof *d);
+    if (!d) abort();
+    d->base.ops = &pg_ops;
+    d->base.kind = DB_PG;
+    d->conn = conn;
+    db_count_open(1);
+    /* Quiet NOTICEs (e.g. "relation already exists") and use UTC throughout. */
+    pg_exec(&d->base, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    *out = &d->base;
+    return DB_OK;
+}

@@ -1,0 +1,262 @@
+/* web_html.c — escaping HTML writer, Markdown rendering and the one layout.
+ * html_printf implements the printf conversions we use itself so that every
+ * %s goes through the escaper while the compiler still checks the format. */
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/i18n.h"
+#include "../base/timeutil.h"
+#include "web_html.h"
+#include "web_internal.h"
+
+void html_escape_into(Buf *b, const char *s) {
+    if (!s) return;
+    const char *start = s;
+    for (; *s; s++) {
+        const char *rep;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_append(b, start, (size_t)(s - start));
+        buf_puts(b, rep);
+        start = s + 1;
+    }
+    buf_append(b, start, (size_t)(s - start));
+}
+
+void html_raw_(Req *r, const char *literal) { buf_puts(&r->priv->out, literal); }
+
+void html_printf(Req *r, const char *fmt, ...) {
+    Buf *b = &r->priv->out;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = fmt;
+    while (*p) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            buf_puts(b, p);
+            break;
+        }
+        buf_append(b, p, (size_t)(pct - p));
+        /* Parse one conversion: %[flags][width][.prec][length]conv */
+        const char *q = pct + 1;
+        if (*q == '%') {
+            buf_putc(b, '%');
+            p = q + 1;
+            continue;
+        }
+        while (*q && strchr("-+ #0", *q)) q++;
+        bool star_prec = false;
+        while (*q >= '0' && *q <= '9') q++;
+        if (*q == '.') {
+            q++;
+            if (*q == '*') star_prec = true, q++;
+            while (*q >= '0' && *q <= '9') q++;
+        }
+        int longs = 0;
+        bool size_t_mod = false;
+        while (*q == 'l' || *q == 'z' || *q == 'j' || *q == 'h') {
+            if (*q == 'l') longs++;
+            if (*q == 'z' || *q == 'j') size_t_mod = true;
+            q++;
+        }
+        char conv = *q;
+        char spec[32];
+        size_t spec_len = (size_t)(q - pct + 1);
+        if (spec_len >= sizeof spec) spec_len = sizeof spec - 1;
+        memcpy(spec, pct, spec_len);
+        spec[spec_len] = 0;
+        if (conv == 's') {
+            if (star_prec) {
+                int prec = va_arg(ap, int);
+                const char *s = va_arg(ap, const char *);
+                char *tmp = arena_strndup(r->arena, s ? s : "", s ? strnlen(s, (size_t)prec) : 0);
+                html_escape_into(b, tmp);
+            } else {
+                html_escape_into(b, va_arg(ap, const char *));
+            }
+        } else if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X') {
+            if (size_t_mod) buf_printf(b, spec, va_arg(ap, size_t));
+            else if (longs >= 2) buf_printf(b, spec, va_arg(ap, long long));
+            else if (longs == 1) buf_printf(b, spec, va_arg(ap, long));
+            else buf_printf(b, spec, va_arg(ap, int));
+        } else if (conv == 'f' || conv == 'g' || conv == 'e') {
+            buf_printf(b, spec, va_arg(ap, double));
+        } else if (conv == 'c') {
+            char c[2] = {(char)va_arg(ap, int), 0};
+            html_escape_into(b, c);
+        } else {
+            /* Unsupported conversions are a programmer error; write nothing. */
+        }
+        p = q + (*q ? 1 : 0);
+    }
+    va_end(ap);
+}
+
+/* ---------- Markdown ---------- */
+
+static pthread_once_t cmark_once = PTHREAD_ONCE_INIT;
+static void cmark_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
+
+void html_markdown(Req *r, const char *md) {
+    if (!md || !*md) return;
+    pthread_once(&cmark_once, cmark_init);
+    int opts = CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
+    cmark_parser *parser = cmark_parser_new(opts);
+    static const char *exts[] = {"table", "strikethrough", "autolink", "tasklist"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+        if (e) cmark_parser_attach_syntax_extension(parser, e);
+    }
+    cmark_parser_feed(parser, md, strlen(md));
+    cmark_node *doc = cmark_parser_finish(parser);
+    char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
+    buf_puts(&r->priv->out, "<div class=\"markdown\">");
+    buf_puts(&r->priv->out, html); /* safe mode: raw HTML and javascript: links removed */
+    buf_puts(&r->priv->out, "</div>");
+    free(html);
+    cmark_node_free(doc);
+    cmark_parser_free(parser);
+}
+
+/* ---------- small formatters ---------- */
+
+const char *html_time(Req *r, int64_t ms, bool with_time) {
+    char *out = arena_alloc(r->arena, 48);
+    time_format_display(ms, r->locale, web_config()->display_offset_min, with_time, out, 48);
+    return out;
+}
+
+const char *html_int(Req *r, int64_t v) {
+    char *out = arena_alloc(r->arena, 32);
+    i18n_format_int(r->locale, v, out, 32);
+    return out;
+}
+
+const char *url_encode(Req *r, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = arena_alloc(r->arena, n * 3 + 1), *w = out;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.~/", c))
+            *w++ = (char)c;
+        else *w++ = '%', *w++ = hex[c >> 4], *w++ = hex[c & 15];
+    }
+    *w = 0;
+    return out;
+}
+
+/* ---------- layout ---------- */
+
+typedef struct NavItem {
+    const char *path;
+    const char *key;
+    const char *icon;  /* a short glyph; the label carries the meaning */
+    unsigned    roles; /* who sees it */
+} NavItem;
+
+/* Every module of DESIGN.md §5; an item shows only once its page exists. */
+static const NavItem nav_items[] = {
+    {"/", "nav.home", "⌂", ACCESS_ANY_USER},
+    {"/goals", "nav.goals", "◎", ACCESS_ANY_USER},
+    {"/tasks", "nav.tasks", "☑", ACCESS_ANY_USER},
+    {"/sops", "nav.sops", "⇶", ACCESS_ANY_USER},
+    {"/kpis", "nav.kpis", "↗", ACCESS_ANY_USER},
+    {"/problems", "nav.problems", "⚑", ACCESS_ANY_USER},
+    {"/risks", "nav.risks", "⚠", ACCESS_ANY_USER},
+    {"/appraisals", "nav.appraisals", "★", ACCESS_ANY_USER},
+    {"/meetings", "nav.meetings", "☷", ACCESS_ANY_USER},
+    {"/customers", "nav.customers", "☺", ACCESS_ANY_USER},
+    {"/reports", "nav.reports", "▤", ACCESS_ANY_USER},
+    {"/teams", "nav.teams", "⌗", ACCESS_ANY_USER},
+    {"/people", "nav.people", "☰", ACCESS_ANY_USER},
+    {"/audit", "nav.audit", "⎙", ACCESS_ADMIN},
+};
+
+static bool page_exists(const char *path) {
+    for (int i = 0; i < web_route_count(); i++) {
+        const Route *rt = web_route_at(i, NULL);
+        if (strcmp(rt->method, "GET") == 0 && strcmp(rt->pattern, path) == 0) return true;
+    }
+    return false;
+}
+
+void page_begin(Req *r, const char *title, const char *nav_key) {
+    const Principal *w = r->who;
+    html_printf(r,
+                "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<title>%s · opsdesk</title>"
+                "<link rel=\"stylesheet\" href=\"/assets/app.css?v=%s\">"
+                "<script src=\"/assets/htmx.min.js?v=%s\" defer></script>"
+                "<script src=\"/assets/app.js?v=%s\" defer></script></head>",
+                r->locale, title, assets_version("app.css"), assets_version("htmx.min.js"),
+                assets_version("app.js"));
+    if (w && w->csrf_token)
+        html_printf(r, "<body hx-headers='{\"X-CSRF-Token\": \"%s\"}' data-csrf=\"%s\">", w->csrf_token,
+                    w->csrf_token);
+    else
+        html_raw(r, "<body>");
+    html_printf(r, "<a class=\"skip\" href=\"#main\">%s</a>", T(r, "nav.skip"));
+    html_raw(r, "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">◧</span> opsdesk</a>");
+    /* Language switch: a plain form, works without JavaScript and when logged out. */
+    html_printf(r, "<form class=\"lang\" method=\"post\" action=\"/lang\">");
+    html_csrf_field(r);
+    html_printf(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", r->path);
+    html_printf(r,
+                "<button name=\"locale\" value=\"zh-CN\" lang=\"zh-CN\"%s>中文</button>"
+                "<button name=\"locale\" value=\"en\" lang=\"en\"%s>English</button></form>",
+                strcmp(r->locale, "zh-CN") == 0 ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"",
+                strcmp(r->locale, "en") == 0 ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"");
+    if (w) {
+        html_printf(r, "<a class=\"me\" href=\"/profile\" title=\"%s\">%s</a>", T(r, "nav.profile"), w->name);
+        html_raw(r, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+        html_csrf_field(r);
+        html_printf(r, "<button type=\"submit\">%s</button></form>", T(r, "nav.logout"));
+    }
+    html_raw(r, "</header><div class=\"shell\">");
+    if (w) {
+        html_printf(r, "<details class=\"navwrap\" open><summary>%s</summary><nav aria-label=\"%s\"><ul>",
+                    T(r, "nav.menu"), T(r, "nav.main"));
+        for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+            const NavItem *it = &nav_items[i];
+            if (!(it->roles & (unsigned)w->role) || !page_exists(it->path)) continue;
+            bool active = nav_key && strcmp(nav_key, it->key) == 0;
+            html_printf(r, "<li><a href=\"%s\"%s><span aria-hidden=\"true\">%s</span> %s</a></li>", it->path,
+                        active ? " aria-current=\"page\"" : "", it->icon, T(r, it->key));
+        }
+        if (page_exists("/tokens"))
+            html_printf(r, "<li><a href=\"/tokens\"%s><span aria-hidden=\"true\">⚿</span> %s</a></li>",
+                        nav_key && strcmp(nav_key, "nav.tokens") == 0 ? " aria-current=\"page\"" : "",
+                        T(r, "nav.tokens"));
+        html_raw(r, "</ul></nav></details>");
+    }
+    html_raw(r, "<main id=\"main\" tabindex=\"-1\"><div id=\"flash\" aria-live=\"polite\"></div>");
+}
+
+void page_end(Req *r) {
+    html_printf(r, "</main></div><footer class=\"foot\">opsdesk · %s</footer></body></html>\n", T(r, "app.tagline"));
+}
+
+int res_html_send(Req *r, int status) { return res_send(r, status, "text/html; charset=utf-8"); }
+
+void html_csrf_field(Req *r) {
+    if (r->who && r->who->csrf_token)
+        html_printf(r, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->who->csrf_token);
+}
+
+void html_field_error(Req *r, const char *field) {
+    const char *msg = req_error_for(r, field);
+    if (msg) html_printf(r, "<p class=\"field-error\" id=\"err-%s\">%s</p>", field, msg);
+}

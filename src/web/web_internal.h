@@ -1,0 +1,70 @@
+/* web_internal.h — shared between the files of src/web only. */
+#ifndef OPSDESK_WEB_INTERNAL_H
+#define OPSDESK_WEB_INTERNAL_H
+#include <microhttpd.h>
+
+#include "web.h"
+#include "web_server.h"
+
+enum { MAX_PARAMS = 8, MAX_HEADERS = 16, MAX_ERRORS = 32, MAX_FORM = 64 };
+
+struct ReqPriv {
+    struct MHD_Connection *conn;
+    Buf         body;            /* request body as received */
+    size_t      max_body;        /* cap for this route */
+    bool        body_too_large;
+    bool        timed_out;
+    int64_t     start_ns;
+    json_t     *json;            /* parsed JSON body (owned; freed at completion) */
+    int         n_form;
+    const char *form_names[MAX_FORM];
+    const char *form_values[MAX_FORM];
+    int         n_params;
+    const char *param_names[MAX_PARAMS];
+    const char *param_values[MAX_PARAMS];
+    Buf         out;             /* response body */
+    int         n_headers;
+    const char *hdr_names[MAX_HEADERS];
+    const char *hdr_values[MAX_HEADERS];
+    JsonW       jw;
+    bool        jw_ready;
+    FieldError  errors[MAX_ERRORS];
+    int         n_errors;
+    int         err_status;      /* status recorded by req_fail */
+    int         status;          /* status sent */
+    const char *content_type;
+    bool        responded;
+    int         route_index;     /* into the flattened route list, -1 none */
+    bool        via_cookie;      /* authenticated by the session cookie */
+    bool        via_token;       /* authenticated by an API token */
+    const char *set_cookie[4];
+    int         n_set_cookie;
+    Db         *rw;              /* the thread's read-write connection */
+};
+
+/* web_router.c */
+int router_match(const char *method, const char *path, Req *r);
+int router_dispatch(Req *r);
+void router_render_error(Req *r);
+int router_route_count(void);
+const Route *router_route_at(int i);
+
+/* web_server.c */
+const WebConfig *web_config(void);
+void metrics_record(int route_index, int status, int64_t elapsed_ns);
+/* Queues the response held in r->priv (body, headers, status) on the connection. */
+enum MHD_Result web_queue(Req *r);
+void web_metrics_write(Buf *b);
+
+/* web_request.c */
+void req_parse_form(Req *r);
+void req_parse_cookies_init(Req *r);
+int req_parse_json_body(Req *r);
+
+/* web_assets.c */
+const char *assets_version(const char *name);
+
+/* web_auth.c */
+int auth_load_principal(Req *r);
+
+#endif
