@@ -32,6 +32,16 @@ int db_migrate(Db *db, int *n_applied) {
                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
                      " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     if (rc != DB_OK) return rc;
+    /* Functions SQLite has built in that PostgreSQL lacks, so that module SQL
+     * is written once: instr(haystack, needle) → position or 0. */
+    if (db_kind(db) == DB_PG &&
+        (rc = db_exec(db, "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
+                          " AS 'SELECT strpos($1, $2)' LANGUAGE SQL IMMUTABLE STRICT")) != DB_OK) {
+        /* Two servers starting at once may race on CREATE OR REPLACE; the loser retries once. */
+        rc = db_exec(db, "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
+                         " AS 'SELECT strpos($1, $2)' LANGUAGE SQL IMMUTABLE STRICT");
+        if (rc != DB_OK) return rc;
+    }
     /* The table list is sorted by name, and names start with the number. */
     for (const EmbedFile *f = db_migrations; f->name; f++) {
         int number = atoi(f->name);

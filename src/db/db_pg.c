@@ -16,6 +16,7 @@ typedef struct PgStmt {
     char     *sql;                        /* rewritten to $N */
     int       n_params;                   /* highest index bound */
     char     *values[PG_MAX_PARAMS];      /* owned copies; NULL = SQL NULL */
+    Oid       types[PG_MAX_PARAMS];       /* int8 / float8 / text; 0 (inferred) for NULL */
     PGresult *res;
     int       row;                        /* current row, -1 before first step */
     bool      executed;
@@ -85,35 +86,40 @@ static int pg_prepare(Db *db, const char *sql, DbStmt **out) {
     return DB_OK;
 }
 
-static void set_value(PgStmt *s, int idx, char *v) {
+/* Parameter types are sent explicitly so that "?1 = 0" compares as bigint
+ * (inference would pick int4 from the literal and overflow on timestamps). */
+enum { OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 = 701 };
+
+static void set_value(PgStmt *s, int idx, char *v, Oid type) {
     if (idx < 1 || idx > PG_MAX_PARAMS) {
         free(v);
         return;
     }
     free(s->values[idx - 1]);
     s->values[idx - 1] = v;
+    s->types[idx - 1] = type;
     if (idx > s->n_params) s->n_params = idx;
 }
 
 static void pg_bind_int(DbStmt *st, int idx, int64_t v) {
     char tmp[24];
     snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    set_value((PgStmt *)st, idx, strdup(tmp));
+    set_value((PgStmt *)st, idx, strdup(tmp), OID_INT8);
 }
 static void pg_bind_double(DbStmt *st, int idx, double v) {
     char tmp[40];
     snprintf(tmp, sizeof tmp, "%.17g", v);
-    set_value((PgStmt *)st, idx, strdup(tmp));
+    set_value((PgStmt *)st, idx, strdup(tmp), OID_FLOAT8);
 }
-static void pg_bind_text(DbStmt *st, int idx, const char *v) { set_value((PgStmt *)st, idx, strdup(v)); }
-static void pg_bind_null(DbStmt *st, int idx) { set_value((PgStmt *)st, idx, NULL); }
+static void pg_bind_text(DbStmt *st, int idx, const char *v) { set_value((PgStmt *)st, idx, strdup(v), OID_TEXT); }
+static void pg_bind_null(DbStmt *st, int idx) { set_value((PgStmt *)st, idx, NULL, 0); }
 
 static int pg_step(DbStmt *st) {
     PgStmt *s = (PgStmt *)st;
     PgDb *d = (PgDb *)st->db;
     if (!s->executed) {
         s->executed = true;
-        s->res = PQexecParams(d->conn, s->sql, s->n_params, NULL,
+        s->res = PQexecParams(d->conn, s->sql, s->n_params, s->types,
                               (const char *const *)s->values, NULL, NULL, 0);
         int rc = pg_result_rc(d, s->res);
         if (rc != DB_OK) return rc;
