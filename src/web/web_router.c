@@ -167,6 +167,12 @@ static int check_access(Req *r) {
     if ((acc & ACC_ROLES_MASK) == 0) return req_fail(r, 403, NULL, "error.forbidden"); /* no rule: deny */
     if (!r->who) return req_fail(r, 401, NULL, "error.login_required");
     if (!(acc & (unsigned)r->who->role)) return req_fail(r, 403, NULL, "error.forbidden");
+    /* The body is parsed only for callers allowed this far, and before the
+     * scope check because a new record's team comes from the body. */
+    const char *ctype = req_header(r, "Content-Type");
+    if (r->is_api && is_unsafe(r->method) && ctype && strncmp(ctype, "application/json", 16) == 0 &&
+        req_parse_json_body(r) != 0)
+        return -1;
     if (acc & (ACC_SCOPE_READ | ACC_SCOPE_MANAGE)) {
         int64_t team_id = 0;
         if (!rt->scope) return req_fail(r, 403, NULL, "error.forbidden");
@@ -217,11 +223,6 @@ int router_dispatch(Req *r) {
         router_render_error(r);
         return -1;
     }
-    if (r->is_api && is_unsafe(r->method) && ctype && strncmp(ctype, "application/json", 16) == 0 &&
-        req_parse_json_body(r) != 0) {
-        router_render_error(r);
-        return -1;
-    }
     int rc = r->route->handler(r);
     if (rc != 0 || !p->status) {
         if (!p->err_status) {
@@ -262,7 +263,7 @@ void router_render_error(Req *r) {
     p->n_headers = 0;
     p->jw_ready = false;
     if (status == 401 && !r->is_api && !r->is_htmx && strcmp(r->method, "GET") == 0) {
-        char *next = arena_printf(r->arena, "/login?next=%s", r->path);
+        char *next = arena_printf(r->arena, "/login?next=%s", url_encode(r, r->path));
         res_redirect(r, next);
         return;
     }
