@@ -230,7 +230,7 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE teams SET name = ?1, parent_id = ?2, version = version + 1, updated_at = ?3"
-                   " WHERE id = ?4 AND version = ?5 AND deleted_at IS NULL",
+                   " WHERE id = ?4 AND version = ?5 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
         return fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, new_name);
@@ -242,10 +242,13 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    /* No row: a concurrent writer won between the read and this update
+     * (PostgreSQL re-checks the WHERE after waiting for its row lock). */
+    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
     if (strcmp(new_path, before.path) != 0) {
         /* Re-root the whole subtree: every path starting with the old one. */
         if (db_prepare(r->db,
-                       "UPDATE teams SET path = ?1 || substr(path, ?2) WHERE path LIKE ?3 || '%'",
+                       "UPDATE teams SET path = ?1 || substr(path, CAST(?2 AS INTEGER)) WHERE path LIKE ?3 || '%'",
                        &st) != DB_OK)
             return fail_tx(r, 503, NULL, "error.db_unavailable");
         db_bind_text(st, 1, new_path);
@@ -282,7 +285,9 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
     if (db_step(st) == DB_ROW) n = db_col_int(st, 0);
     db_finalize(st);
     if (n > 0) return fail_tx(r, 409, NULL, "error.team_not_empty");
-    if (db_prepare(r->db, "UPDATE teams SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3",
+    if (db_prepare(r->db,
+                   "UPDATE teams SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
+                   " AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
         return fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
@@ -291,6 +296,7 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
     if (web_audit(r, "delete", "team", id, SNAPSHOT(r, org_team_json, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;
@@ -504,7 +510,7 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE users SET name = ?1, email = ?2, role = ?3, team_id = ?4, locale = ?5, disabled = ?6,"
-                   " version = version + 1, updated_at = ?7 WHERE id = ?8 AND version = ?9",
+                   " version = version + 1, updated_at = ?7 WHERE id = ?8 AND version = ?9 RETURNING id",
                    &st) != DB_OK)
         return fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, after.name);
@@ -520,6 +526,7 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
     if (after.disabled && !before.disabled) {
         /* A disabled person is logged out everywhere and their tokens stop working. */
         if (auth_revoke_sessions(r->db, id, 0) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");

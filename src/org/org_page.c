@@ -50,12 +50,12 @@ static int64_t form_int(Req *r, const char *name) {
 }
 
 /* <select> of teams the caller may read (or manage), in tree order. */
-static void team_select(Req *r, const char *name, int64_t selected, bool allow_none, const char *none_key,
-                        bool manageable_only) {
+static void team_select(Req *r, const char *id, const char *name, int64_t selected, bool allow_none,
+                        const char *none_key, bool manageable_only) {
     Team *teams;
     int n;
     if (org_teams_list(r, scope_root(r), &teams, &n) != 0) n = 0;
-    html_printf(r, "<select id=\"f-%s\" name=\"%s\">", name, name);
+    html_printf(r, "<select id=\"%s\" name=\"%s\">", id, name);
     if (allow_none) html_printf(r, "<option value=\"\">%s</option>", T(r, none_key));
     for (int i = 0; i < n; i++) {
         if (manageable_only && !web_can_manage_team(r, teams[i].id)) continue;
@@ -81,7 +81,15 @@ static void flash_errors(Req *r) {
     if (!req_error_count(r)) return;
     html_printf(r, "<div class=\"flash flash-error\" role=\"alert\">%s<ul>", T(r, "form.fix_errors"));
     const FieldError *e = req_errors(r);
-    for (int i = 0; i < req_error_count(r); i++) html_printf(r, "<li>%s</li>", e[i].message);
+    for (int i = 0; i < req_error_count(r); i++) {
+        /* Name the field ("Name: required") so the list reads on its own. */
+        const char *label_key = e[i].field ? arena_printf(r->arena, "field.%s", e[i].field) : NULL;
+        if (label_key && i18n_has(r->locale, label_key))
+            html_printf(r, "<li>%s</li>",
+                        i18n_fmt(r->arena, r->locale, "form.error_item", 2, (const char *[]){T(r, label_key), e[i].message}));
+        else
+            html_printf(r, "<li>%s</li>", e[i].message);
+    }
     html_raw(r, "</ul></div>");
 }
 
@@ -231,8 +239,8 @@ static void profile_page(Req *r, const User *u) {
     html_printf(r, "<option value=\"\"%s>%s</option>", u->locale ? "" : " selected", T(r, "locale.auto"));
     html_printf(r, "<option value=\"zh-CN\"%s>中文（简体）</option>", u->locale && strcmp(u->locale, "zh-CN") == 0 ? " selected" : "");
     html_printf(r, "<option value=\"en\"%s>English</option></select>", u->locale && strcmp(u->locale, "en") == 0 ? " selected" : "");
-    html_printf(r, "<p class=\"muted\">%s: %s · %s: %s</p>", T(r, "field.login"), u->login, T(r, "field.role"),
-                role_label(r, u->role));
+    html_printf(r, "<p class=\"muted\">%s</p>",
+                i18n_fmt(r->arena, r->locale, "profile.identity", 2, (const char *[]){u->login, role_label(r, u->role)}));
     html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.save"));
     html_printf(r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/profile/password\" class=\"stack\">",
                 T(r, "profile.password"));
@@ -305,7 +313,7 @@ static void teams_page(Req *r) {
         html_printf(r, "<label for=\"f-team-name\">%s</label><input id=\"f-team-name\" name=\"name\" required maxlength=\"100\">",
                     T(r, "field.team_name"));
         html_printf(r, "<label for=\"f-parent_id\">%s</label>", T(r, "field.parent_team"));
-        team_select(r, "parent_id", r->who->role == ROLE_ADMIN ? 0 : r->who->team_id, r->who->role == ROLE_ADMIN,
+        team_select(r, "f-parent_id", "parent_id", r->who->role == ROLE_ADMIN ? 0 : r->who->team_id, r->who->role == ROLE_ADMIN,
                     "team.top_level", true);
         html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.create"));
     }
@@ -325,8 +333,8 @@ static void teams_page(Req *r) {
             html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)t->version);
             html_printf(r, "<label for=\"f-name-%lld\">%s</label><input id=\"f-name-%lld\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
                         (long long)t->id, T(r, "field.team_name"), (long long)t->id, t->name);
-            html_printf(r, "<label for=\"f-parent_id\">%s</label>", T(r, "field.parent_team"));
-            team_select(r, "parent_id", t->parent_id, r->who->role == ROLE_ADMIN, "team.top_level", true);
+            html_printf(r, "<label for=\"f-parent-%lld\">%s</label>", (long long)t->id, T(r, "field.parent_team"));
+            team_select(r, arena_printf(r->arena, "f-parent-%lld", (long long)t->id), "parent_id", t->parent_id, r->who->role == ROLE_ADMIN, "team.top_level", true);
             html_printf(r, "<button type=\"submit\">%s</button></form>", T(r, "form.save"));
             html_printf(r, "<form method=\"post\" action=\"/teams/%lld/delete\" class=\"inline-form\">", (long long)t->id);
             html_csrf_field(r);
@@ -382,8 +390,8 @@ static void people_rows(Req *r, const UserFilter *f, User *users, int n, bool mo
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "people.empty"));
     for (int i = 0; i < n; i++) {
         const User *u = &users[i];
-        html_printf(r, "<tr%s><td><a href=\"/people/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-                    u->disabled ? " class=\"disabled\"" : "", (long long)u->id, u->name, u->login, role_label(r, u->role),
+        html_printf(r, "<tr class=\"%s\"><td><a href=\"/people/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+                    u->disabled ? "disabled" : "", (long long)u->id, u->name, u->login, role_label(r, u->role),
                     u->team_name ? u->team_name : "—", u->disabled ? T(r, "status.disabled") : T(r, "status.active"));
     }
     if (more) {
@@ -412,7 +420,7 @@ static void people_add_form(Req *r, const UserInput *in) {
     role_select(r, in && in->role ? in->role : "member", r->who->role == ROLE_ADMIN);
     html_field_error(r, "role");
     html_printf(r, "</div><div><label for=\"f-team_id\">%s</label>", T(r, "field.team"));
-    team_select(r, "team_id", in ? in->team_id : r->who->team_id, r->who->role == ROLE_ADMIN, "team.none", true);
+    team_select(r, "f-team_id", "team_id", in ? in->team_id : r->who->team_id, r->who->role == ROLE_ADMIN, "team.none", true);
     html_field_error(r, "team_id");
     html_printf(r, "</div><div><label for=\"f-password\">%s</label><input id=\"f-password\" name=\"password\" type=\"password\" "
                    "autocomplete=\"new-password\" minlength=\"8\"><p class=\"hint\">%s</p>",
@@ -462,7 +470,7 @@ static void people_page(Req *r, const UserInput *in) {
     html_printf(r, "<label for=\"f-q\">%s</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\" placeholder=\"%s\">",
                 T(r, "form.search"), f.q ? f.q : "", T(r, "people.search_hint"));
     html_printf(r, "<label for=\"f-filter-team\">%s</label>", T(r, "field.team"));
-    team_select(r, "team_id", f.team_id, true, "team.all", false);
+    team_select(r, "f-filter-team", "team_id", f.team_id, true, "team.all", false);
     html_printf(r, "<label class=\"check\"><input type=\"checkbox\" name=\"include_disabled\" value=\"1\"%s> %s</label>",
                 f.include_disabled ? " checked" : "", T(r, "people.include_disabled"));
     html_printf(r, "<noscript><button type=\"submit\">%s</button></noscript></form>", T(r, "form.filter"));
@@ -542,7 +550,7 @@ static void person_page(Req *r, const User *u) {
                 (long long)u->id);
     html_csrf_field(r);
     html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)u->version);
-    html_printf(r, "<p class=\"muted\">%s: %s</p>", T(r, "field.login"), u->login);
+    html_printf(r, "<p class=\"muted\">%s</p>", i18n_fmt(r->arena, r->locale, "people.login_is", 1, (const char *[]){u->login}));
     html_printf(r, "<label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
                 T(r, "field.name"), u->name);
     html_field_error(r, "name");
@@ -553,7 +561,7 @@ static void person_page(Req *r, const User *u) {
     role_select(r, u->role, r->who->role == ROLE_ADMIN);
     html_field_error(r, "role");
     html_printf(r, "<label for=\"f-team_id\">%s</label>", T(r, "field.team"));
-    team_select(r, "team_id", u->team_id, r->who->role == ROLE_ADMIN, "team.none", true);
+    team_select(r, "f-team_id", "team_id", u->team_id, r->who->role == ROLE_ADMIN, "team.none", true);
     html_field_error(r, "team_id");
     html_printf(r, "<label for=\"f-locale\">%s</label><select id=\"f-locale\" name=\"locale\">", T(r, "field.locale"));
     html_printf(r, "<option value=\"\"%s>%s</option>", u->locale ? "" : " selected", T(r, "locale.auto"));
@@ -638,7 +646,7 @@ static void tokens_page(Req *r, const char *new_token) {
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "tokens.empty"));
     for (int i = 0; i < n; i++) {
         const Token *t = &tokens[i];
-        html_printf(r, "<tr%s><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>", t->revoked_at ? " class=\"disabled\"" : "",
+        html_printf(r, "<tr class=\"%s\"><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>", t->revoked_at ? "disabled" : "",
                     t->name, t->prefix, html_time(r, t->created_at, true),
                     t->last_used_at ? html_time(r, t->last_used_at, true) : T(r, "tokens.never"));
         if (t->revoked_at) html_printf(r, "%s", T(r, "tokens.revoked"));

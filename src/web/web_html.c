@@ -215,10 +215,9 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
     html_csrf_field(r);
     html_printf(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">", r->path);
     html_printf(r,
-                "<button name=\"locale\" value=\"zh-CN\" lang=\"zh-CN\"%s>中文</button>"
-                "<button name=\"locale\" value=\"en\" lang=\"en\"%s>English</button></form>",
-                strcmp(r->locale, "zh-CN") == 0 ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"",
-                strcmp(r->locale, "en") == 0 ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"");
+                "<button name=\"locale\" value=\"zh-CN\" lang=\"zh-CN\" aria-pressed=\"%s\">中文</button>"
+                "<button name=\"locale\" value=\"en\" lang=\"en\" aria-pressed=\"%s\">English</button></form>",
+                strcmp(r->locale, "zh-CN") == 0 ? "true" : "false", strcmp(r->locale, "en") == 0 ? "true" : "false");
     if (w) {
         html_printf(r, "<a class=\"me\" href=\"/profile\" title=\"%s\">%s</a>", T(r, "nav.profile"), w->name);
         html_raw(r, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
@@ -233,12 +232,12 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
             const NavItem *it = &nav_items[i];
             if (!(it->roles & (unsigned)w->role) || !page_exists(it->path)) continue;
             bool active = nav_key && strcmp(nav_key, it->key) == 0;
-            html_printf(r, "<li><a href=\"%s\"%s><span aria-hidden=\"true\">%s</span> %s</a></li>", it->path,
-                        active ? " aria-current=\"page\"" : "", it->icon, T(r, it->key));
+            html_printf(r, "<li><a href=\"%s\" aria-current=\"%s\"><span aria-hidden=\"true\">%s</span> %s</a></li>",
+                        it->path, active ? "page" : "false", it->icon, T(r, it->key));
         }
         if (page_exists("/tokens"))
-            html_printf(r, "<li><a href=\"/tokens\"%s><span aria-hidden=\"true\">⚿</span> %s</a></li>",
-                        nav_key && strcmp(nav_key, "nav.tokens") == 0 ? " aria-current=\"page\"" : "",
+            html_printf(r, "<li><a href=\"/tokens\" aria-current=\"%s\"><span aria-hidden=\"true\">⚿</span> %s</a></li>",
+                        nav_key && strcmp(nav_key, "nav.tokens") == 0 ? "page" : "false",
                         T(r, "nav.tokens"));
         html_raw(r, "</ul></nav></details>");
     }

@@ -6,11 +6,19 @@
 //   OPSDESK_BIN      the binary under test (default build-san/opsdesk)
 //   OPSDESK_TEST_DB  "sqlite" (default) or "pg"
 //   OPSDESK_TEST_PG  admin conninfo of the test cluster (scripts/pg-test-cluster start)
+//
+// Every JSON response that server.api() receives from a route documented in
+// web/openapi.json is validated against the document (validateResponse): a
+// response that does not match, or a status the document does not list,
+// throws an AssertionError in the test that made the call.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { AssertionError } from 'node:assert';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(ROOT, process.env.OPSDESK_BIN || 'build-san/opsdesk');
@@ -29,7 +37,7 @@ export const PEOPLE = {
   qianhao: { role: 'viewer', team: '运营中心' },
 };
 
-function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
 // Runs the CLI synchronously; returns { status, stdout, stderr }.
 export function cli(args, { input, env } = {}) {
@@ -42,6 +50,184 @@ export function cli(args, { input, env } = {}) {
   } catch (e) {
     return { status: e.status ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+// Runs the CLI without blocking the event loop (so requests can run at the
+// same time); resolves to { status, stdout, stderr }.
+export function cliAsync(args, { input, env } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(BIN, args, {
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('error', reject);
+    p.on('close', (code, sig) => resolvePromise({ status: code ?? (sig ? 128 : 1), stdout, stderr }));
+    p.stdin.end(input ?? '');
+  });
+}
+
+// Every route the binary serves, from `opsdesk routes`: [{ method, pattern, access, module }].
+export function listRoutes() {
+  const r = cli(['routes']);
+  if (r.status !== 0) throw new Error('opsdesk routes failed: ' + r.stderr);
+  return r.stdout.trim().split('\n').map((line) => {
+    const [method, pattern, access, module] = line.trim().split(/\s+/);
+    return { method, pattern, access, module };
+  });
+}
+
+// ---------- OpenAPI document and response validation ----------
+
+export const OPENAPI_FILE = join(ROOT, 'web/openapi.json');
+let openapi = null, ajv = null;
+const validators = new Map();
+
+// The OpenAPI document (web/openapi.json), parsed once.
+export function openapiDocument() {
+  if (!openapi) openapi = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+  return openapi;
+}
+
+function schemaRegistry() {
+  if (!ajv) {
+    // strict: false because the document holds OpenAPI keywords around its schemas.
+    ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+    addFormats(ajv);
+    ajv.addSchema(openapiDocument(), 'openapi.json');
+  }
+  return ajv;
+}
+
+const pointerSegment = (s) => encodeURIComponent(String(s).replace(/~/g, '~0').replace(/\//g, '~1'));
+
+// Follows a local $ref ('#/components/…'); returns [object, JSON pointer].
+function deref(obj, pointer) {
+  for (let i = 0; obj && obj.$ref && i < 10; i++) {
+    if (!obj.$ref.startsWith('#/')) throw new Error('only local $ref is supported: ' + obj.$ref);
+    pointer = obj.$ref.slice(1);
+    obj = obj.$ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce((o, k) => (o ? o[k] : undefined), openapiDocument());
+  }
+  return [obj, pointer];
+}
+
+function validatorAt(pointer) {
+  let v = validators.get(pointer);
+  if (!v) {
+    v = schemaRegistry().getSchema('openapi.json#' + pointer);
+    if (!v) throw new Error('no schema at ' + pointer);
+    validators.set(pointer, v);
+  }
+  return v;
+}
+
+function fail(message) { throw new AssertionError({ message, stackStartFn: fail }); }
+
+function checkSchema(pointer, json, what) {
+  const v = validatorAt(pointer);
+  if (!v(json)) {
+    const errs = v.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && e.params.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
+    fail(`${what}: response does not match the OpenAPI schema: ${errs.join('; ')}\n${JSON.stringify(json).slice(0, 600)}`);
+  }
+}
+
+// The documented path pattern matching a concrete path ('/api/v1/teams/3' → '/api/v1/teams/{id}'), or null.
+export function documentedPattern(path) {
+  const clean = path.split('?')[0];
+  for (const pattern of Object.keys(openapiDocument().paths)) {
+    const re = new RegExp('^' + pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$');
+    if (re.test(clean)) return pattern;
+  }
+  return null;
+}
+
+// Checks a response against the document: the status must be listed for the
+// operation, the body must match the schema of the response's media type, and
+// (when headers, a fetch Headers, are given) the content type must be one the
+// document lists and every required response header present. Throws an
+// AssertionError naming what differs.
+export function validateResponse(method, pattern, status, json, headers) {
+  const doc = openapiDocument();
+  const what = `${method} ${pattern} → ${status}`;
+  const pathItem = doc.paths[pattern];
+  if (!pathItem) fail(`${what}: the path is not in the OpenAPI document`);
+  const op = pathItem[method.toLowerCase()];
+  if (!op) fail(`${what}: the method is not in the OpenAPI document`);
+  const esc = ['', 'paths', pattern, method.toLowerCase(), 'responses'].map(pointerSegment).join('/');
+  let key = String(status);
+  if (!op.responses[key]) key = `${String(status)[0]}XX`;
+  if (!op.responses[key]) key = 'default';
+  if (!op.responses[key]) fail(`${what}: status ${status} is not documented for this operation`);
+  const [res, resPointer] = deref(op.responses[key], `${esc}/${pointerSegment(key)}`);
+  if (headers) {
+    for (const [name, h] of Object.entries(res.headers || {})) {
+      const [hdr] = deref(h, null);
+      if (hdr.required && headers.get(name) === null) fail(`${what}: the documented header ${name} is missing`);
+    }
+  }
+  const content = res.content || {};
+  const types = Object.keys(content);
+  if (!types.length) {
+    if (json !== null && json !== undefined) fail(`${what}: the document says no body, got ${JSON.stringify(json).slice(0, 200)}`);
+    return;
+  }
+  let type = types[0];
+  if (headers) {
+    const got = (headers.get('content-type') || '').split(';')[0].trim();
+    if (!content[got]) fail(`${what}: content type ${got || '(none)'} is not documented (${types.join(', ')})`);
+    type = got;
+  }
+  if (!/json/.test(type)) return;
+  if (json === null || json === undefined) fail(`${what}: expected a ${type} body`);
+  checkSchema(`${resPointer}/content/${pointerSegment(type)}/schema`, json, what);
+}
+
+// Checks any problem+json body against components/schemas/Problem.
+export function validateProblem(json, what = 'problem') {
+  checkSchema('/components/schemas/Problem', json, what);
+}
+
+// What server.api() calls on every response: documented operations are
+// validated in full; other problem+json bodies against Problem.
+function autoValidate(method, path, res, json) {
+  if (method === 'HEAD' || method === 'OPTIONS') return;
+  const pattern = documentedPattern(path);
+  const op = pattern && openapiDocument().paths[pattern][method.toLowerCase()];
+  if (op) return validateResponse(method, pattern, res.status, json, res.headers);
+  if ((res.headers.get('content-type') || '').startsWith('application/problem+json'))
+    validateProblem(json, `${method} ${path} → ${res.status}`);
+}
+
+// ---------- assertions shared by the suites ----------
+
+// Asserts an RFC 9457 problem+json response with this status whose errors[]
+// names field (when given). Returns the parsed problem.
+export function assertProblem(res, status, field) {
+  if (res.status !== status) fail(`expected ${status}, got ${res.status}: ${res.text.slice(0, 400)}`);
+  const ct = res.headers.get('content-type') || '';
+  if (!ct.startsWith('application/problem+json')) fail(`expected application/problem+json, got ${ct}: ${res.text.slice(0, 200)}`);
+  validateProblem(res.json, `problem ${status}`);
+  if (res.json.status !== status) fail(`problem status ${res.json.status} ≠ ${status}`);
+  if (field !== undefined && !res.json.errors.some((e) => e.field === field))
+    fail(`expected an error naming "${field}", got ${JSON.stringify(res.json.errors)}`);
+  return res.json;
+}
+
+// The ETag of a response as the version number it names ('"3"' → 3).
+export function etagVersion(res) {
+  const tag = res.headers.get('etag');
+  if (!tag || !/^"\d+"$/.test(tag)) fail(`expected a strong ETag "N", got ${tag}`);
+  return Number(tag.slice(1, -1));
+}
+
+// Id of the newest audit row (0 when none): compare before and after a
+// refused request to prove that nothing was written.
+export async function auditHead(server) {
+  const r = await server.api(server.tokens.admin, 'GET', '/api/v1/audit?limit=1');
+  if (r.status !== 200) fail('cannot read the audit log: ' + r.status);
+  return r.json.items.length ? r.json.items[0].id : 0;
 }
 
 // A new empty database URL of the kind under test.
@@ -121,7 +307,36 @@ export async function startServer({ dbUrl, demo = true, threads = 4, extraArgs =
       const text = await res.text();
       let json = null;
       try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      if (server.validate) autoValidate(method, path, res, json);
       return { status: res.status, headers: res.headers, text, json };
+    },
+    // Validate every api() response against web/openapi.json (see autoValidate).
+    validate: true,
+    // A call authenticated by a browserLogin() session: cookie, X-CSRF-Token
+    // and a same-site Origin (each can be left out to test the refusal).
+    async sessionApi(session, method, path, body, { csrf = true, origin = true, headers = {} } = {}) {
+      const h = { Cookie: session.cookie, ...headers };
+      if (csrf && session.csrf) h['X-CSRF-Token'] = session.csrf;
+      if (origin) h.Origin = url;
+      return server.api(null, method, path, body, h);
+    },
+    // A form POST to a page as a browser would send it (urlencoded, Origin,
+    // the _csrf field when the session has one). Returns { status, headers, text }.
+    async form(session, path, fields = {}, { csrf = true, origin = url, headers = {} } = {}) {
+      const h = { 'Content-Type': 'application/x-www-form-urlencoded', ...headers };
+      if (session && session.cookie) h.Cookie = session.cookie;
+      if (origin) h.Origin = origin;
+      const f = { ...fields };
+      if (csrf && session && session.csrf) f._csrf = session.csrf;
+      const res = await fetch(url + path, { method: 'POST', headers: h, body: new URLSearchParams(f).toString(), redirect: 'manual' });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    },
+    // A GET of a page with an optional session; returns { status, headers, text }.
+    async page(session, path, headers = {}) {
+      const h = { ...headers };
+      if (session && session.cookie) h.Cookie = session.cookie;
+      const res = await fetch(url + path, { headers: h, redirect: 'manual' });
+      return { status: res.status, headers: res.headers, text: await res.text() };
     },
     // Logs in through the HTML form like a browser; returns a cookie session.
     async browserLogin(login, password = DEMO_PASSWORD) {
