@@ -58,6 +58,12 @@
         }
     });
 
+    /* A new request makes the last error message stale: clear it. */
+    document.addEventListener('htmx:beforeRequest', function () {
+        var f = document.getElementById('flash');
+        if (f) f.textContent = '';
+    });
+
     /* CSP: no inline <style> (htmx would inject one for indicators, and the
      * browser would refuse it), no eval (hx-on / js: expressions). */
     c.includeIndicatorStyles = false;

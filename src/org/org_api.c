@@ -111,7 +111,7 @@ static int org_api_users_list(Req *r) {
     f.role = req_query(r, "role");
     if (f.role && !org_role_valid(f.role)) return req_fail(r, 400, "role", "error.role_unknown");
     const char *q = req_query(r, "q");
-    if (q && req_check_text(r, "q", q, 0, 100, false, &f.q) != 0) return -1;
+    if (q && req_check_text(r, "q", q, 0, 100, false, &f.q) != 0) return req_fail(r, 400, NULL, NULL); /* a query: 400 */
     if (f.q && !*f.q) f.q = NULL;
     f.team_id = team_id;
     f.include_disabled = include_disabled == 1;
@@ -243,6 +243,9 @@ static int org_api_me_password(Req *r) {
         return -1;
     if (!org_user_check_password(r, r->who->user_id, current))
         return req_fail(r, 422, "current_password", "error.bad_password");
+    /* Checked here so that the error names this route's field, not "password". */
+    const char *problem = auth_password_problem(next);
+    if (problem) return req_fail(r, 422, "new_password", problem);
     /* Every other session ends; the one making the change stays. */
     if (org_user_set_password(r, r->who->user_id, next, r->who->session_id) != 0) return -1;
     return res_no_content(r);
@@ -337,7 +340,7 @@ static int org_api_audit_list(Req *r) {
         parse_time_param(r, "to", &f.to_ms) != 0)
         return -1;
     const char *entity = req_query(r, "entity");
-    if (entity && req_check_text(r, "entity", entity, 0, 40, false, &f.entity) != 0) return -1;
+    if (entity && req_check_text(r, "entity", entity, 0, 40, false, &f.entity) != 0) return req_fail(r, 400, NULL, NULL);
     if (f.entity && !*f.entity) f.entity = NULL;
     if (f.from_ms && f.to_ms && f.to_ms <= f.from_ms) return req_fail(r, 400, "to", "error.range_order");
     f.limit = (int)limit + 1;

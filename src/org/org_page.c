@@ -170,6 +170,19 @@ static int org_page_lang(Req *r) {
     return res_redirect(r, safe_next(r, req_form(r, "next")));
 }
 
+/* "人员 钱浩" / "team 客服部": the entity kind and the name its snapshot had,
+ * or its id when the snapshot has no name (sessions, tokens). Arena memory. */
+static const char *audit_subject(Req *r, const AuditEntry *e) {
+    const char *kind = T(r, arena_printf(r->arena, "audit.entity.%s", e->entity));
+    const char *snap = e->after_json ? e->after_json : e->before_json;
+    json_t *j = snap ? json_loads(snap, 0, NULL) : NULL;
+    const char *name = j ? json_string_value(json_object_get(j, "name")) : NULL;
+    const char *out = name ? arena_printf(r->arena, "%s %s", kind, name)
+                           : arena_printf(r->arena, "%s #%lld", kind, (long long)e->entity_id);
+    json_decref(j);
+    return out;
+}
+
 /* ---------- home ---------- */
 
 static int org_page_home(Req *r) {
@@ -201,16 +214,18 @@ static int org_page_home(Req *r) {
     for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) html_printf(r, "<li>%s</li>", T(r, modules[i]));
     html_raw(r, "</ul></section>");
     if (r->who->role == ROLE_ADMIN) {
-        AuditFilter f = {.limit = 8};
+        AuditFilter f = {.limit = 40};
         AuditEntry *rows;
         int n = 0;
         if (org_audit_list(r, &f, &rows, &n) == 0 && n) {
             html_printf(r, "<section class=\"card\"><h2>%s</h2><ul class=\"events\">", T(r, "home.recent"));
-            for (int i = 0; i < n; i++)
-                html_printf(r, "<li><time>%s</time> %s · %s %s #%lld</li>", html_time(r, rows[i].at, true),
+            for (int i = 0, shown = 0; i < n && shown < 8; i++) {
+                if (strcmp(rows[i].entity, "session") == 0) continue; /* logins would crowd out changes */
+                shown++;
+                html_printf(r, "<li><time>%s</time> %s · %s %s</li>", html_time(r, rows[i].at, true),
                             rows[i].user_name ? rows[i].user_name : T(r, "audit.cli"),
-                            T(r, arena_printf(r->arena, "audit.action.%s", rows[i].action)),
-                            T(r, arena_printf(r->arena, "audit.entity.%s", rows[i].entity)), (long long)rows[i].entity_id);
+                            T(r, arena_printf(r->arena, "audit.action.%s", rows[i].action)), audit_subject(r, &rows[i]));
+            }
             html_printf(r, "</ul><p><a href=\"/audit\">%s</a></p></section>", T(r, "home.see_audit"));
         }
     }
@@ -465,19 +480,19 @@ static void people_page(Req *r, const UserInput *in) {
     flash_errors(r);
     /* Live filter: htmx replaces only the table body as the person types. */
     html_raw(r, "<form class=\"filters\" method=\"get\" action=\"/people\" hx-get=\"/people\" hx-target=\"#people-rows\" "
-                "hx-select=\"#people-rows\" hx-swap=\"outerHTML\" hx-trigger=\"input changed delay:300ms from:input, change\" "
+                "hx-select=\"#people-rows\" hx-swap=\"outerHTML\" hx-trigger=\"input changed delay:300ms, change\" "
                 "hx-push-url=\"true\">");
-    html_printf(r, "<label for=\"f-q\">%s</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\" placeholder=\"%s\">",
+    html_printf(r, "<label for=\"f-q\">%s</label><input id=\"f-q\" name=\"q\" type=\"search\" maxlength=\"100\" value=\"%s\" placeholder=\"%s\">",
                 T(r, "form.search"), f.q ? f.q : "", T(r, "people.search_hint"));
     html_printf(r, "<label for=\"f-filter-team\">%s</label>", T(r, "field.team"));
     team_select(r, "f-filter-team", "team_id", f.team_id, true, "team.all", false);
     html_printf(r, "<label class=\"check\"><input type=\"checkbox\" name=\"include_disabled\" value=\"1\"%s> %s</label>",
                 f.include_disabled ? " checked" : "", T(r, "people.include_disabled"));
     html_printf(r, "<noscript><button type=\"submit\">%s</button></noscript></form>", T(r, "form.filter"));
-    html_printf(r, "<div class=\"table-wrap\"><table class=\"list\"><caption class=\"sr-only\">%s</caption><thead><tr>"
+    html_printf(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list\"><caption class=\"sr-only\">%s</caption><thead><tr>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th></tr></thead>",
-                T(r, "nav.people"), T(r, "field.name"), T(r, "field.login"), T(r, "field.role"), T(r, "field.team"),
+                T(r, "nav.people"), T(r, "nav.people"), T(r, "field.name"), T(r, "field.login"), T(r, "field.role"), T(r, "field.team"),
                 T(r, "field.status"));
     people_rows(r, &f, users, n, more);
     html_raw(r, "</table></div>");
@@ -639,9 +654,9 @@ static void tokens_page(Req *r, const char *new_token) {
     Token *tokens;
     int n = 0;
     if (org_tokens_list(r, r->who->user_id, &tokens, &n) != 0) n = 0;
-    html_printf(r, "<section class=\"card\"><div class=\"table-wrap\"><table class=\"list\"><thead><tr><th scope=\"col\">%s</th>"
+    html_printf(r, "<section class=\"card\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list\"><thead><tr><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"><span class=\"sr-only\">%s</span></th></tr></thead><tbody>",
-                T(r, "field.token_name"), T(r, "tokens.prefix"), T(r, "tokens.created"), T(r, "tokens.last_used"),
+                T(r, "nav.tokens"), T(r, "field.token_name"), T(r, "tokens.prefix"), T(r, "tokens.created"), T(r, "tokens.last_used"),
                 T(r, "form.actions"));
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "tokens.empty"));
     for (int i = 0; i < n; i++) {
@@ -695,8 +710,27 @@ static int org_page_tokens_revoke(Req *r) {
 
 /* ---------- audit ---------- */
 
-/* "field: before → after" for every top-level key that changed. */
+/* A stored JSON value as a person reads it: text unquoted, roles and
+ * booleans translated, null as a dash. Arena memory. */
+static const char *audit_value(Req *r, const char *key, json_t *v) {
+    if (!v || json_is_null(v)) return "—";
+    if (json_is_boolean(v)) return T(r, json_is_true(v) ? "audit.yes" : "audit.no");
+    if (json_is_string(v)) {
+        if (strcmp(key, "role") == 0) return role_label(r, json_string_value(v));
+        if (strcmp(key, "locale") == 0) return strcmp(json_string_value(v), "en") == 0 ? "English" : "中文";
+        return arena_strdup(r->arena, json_string_value(v));
+    }
+    char *dumped = json_dumps(v, JSON_ENCODE_ANY);
+    const char *out = arena_strdup(r->arena, dumped ? dumped : "");
+    free(dumped);
+    return out;
+}
+
+/* "Field: before → after" for every key that changed, with field labels from
+ * the catalog. Bookkeeping keys (ids, paths, versions, times) are left out. */
 static void audit_changes(Req *r, const AuditEntry *e) {
+    static const char *const hidden[] = {"id", "version", "created_at", "updated_at", "path", "depth",
+                                         "members", "team_id", "parent_id", NULL};
     json_t *before = e->before_json ? json_loads(e->before_json, 0, NULL) : NULL;
     json_t *after = e->after_json ? json_loads(e->after_json, 0, NULL) : NULL;
     json_t *base = after ? after : before;
@@ -709,15 +743,21 @@ static void audit_changes(Req *r, const AuditEntry *e) {
     json_t *v;
     int shown = 0;
     json_object_foreach(base, key, v) {
-        if (strcmp(key, "version") == 0 || strcmp(key, "updated_at") == 0 || strcmp(key, "created_at") == 0) continue;
+        bool skip = false;
+        for (const char *const *h = hidden; *h; h++) skip = skip || strcmp(*h, key) == 0;
         json_t *b = before ? json_object_get(before, key) : NULL, *a = after ? json_object_get(after, key) : NULL;
-        if (b && a && json_equal(a, b)) continue;
-        char *bs = b ? json_dumps(b, JSON_ENCODE_ANY) : NULL, *as = a ? json_dumps(a, JSON_ENCODE_ANY) : NULL;
-        html_printf(r, "<li><span class=\"k\">%s</span> %s%s%s</li>", key, bs ? bs : "", bs && as ? " → " : "", as ? as : "");
-        free(bs);
-        free(as);
+        if (skip || (b && a && json_equal(a, b))) continue;
+        if (!before && (!a || json_is_null(a) || json_is_false(a))) continue; /* creation: only what was set */
+        const char *label_key = arena_printf(r->arena, "audit.field.%s", key);
+        const char *label = i18n_has(r->locale, label_key) ? T(r, label_key) : key;
+        if (before && after)
+            html_printf(r, "<li><span class=\"k\">%s</span> %s → %s</li>", label, audit_value(r, key, b),
+                        audit_value(r, key, a));
+        else
+            html_printf(r, "<li><span class=\"k\">%s</span> %s</li>", label, audit_value(r, key, a ? a : b));
         if (++shown >= 8) break;
     }
+    if (!shown) html_raw(r, "<li>—</li>");
     html_raw(r, "</ul>");
     json_decref(before);
     json_decref(after);
@@ -770,16 +810,15 @@ static int org_page_audit(Req *r) {
     html_printf(r, "<label for=\"f-to\">%s</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"%s\">", T(r, "audit.to"),
                 to ? to : "");
     html_printf(r, "<button type=\"submit\">%s</button></form>", T(r, "form.filter"));
-    html_printf(r, "<div class=\"table-wrap\"><table class=\"list audit\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+    html_printf(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list audit\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                T(r, "audit.when"), T(r, "audit.who"), T(r, "audit.action"), T(r, "audit.entity"), T(r, "audit.changes"));
+                T(r, "nav.audit"), T(r, "audit.when"), T(r, "audit.who"), T(r, "audit.action"), T(r, "audit.entity"), T(r, "audit.changes"));
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "audit.empty"));
     for (int i = 0; i < n; i++) {
         const AuditEntry *e = &rows[i];
-        html_printf(r, "<tr><td><time>%s</time></td><td>%s</td><td>%s</td><td>%s #%lld</td><td>", html_time(r, e->at, true),
+        html_printf(r, "<tr><td><time>%s</time></td><td>%s</td><td>%s</td><td>%s</td><td>", html_time(r, e->at, true),
                     e->user_name ? e->user_name : T(r, "audit.cli"),
-                    T(r, arena_printf(r->arena, "audit.action.%s", e->action)),
-                    T(r, arena_printf(r->arena, "audit.entity.%s", e->entity)), (long long)e->entity_id);
+                    T(r, arena_printf(r->arena, "audit.action.%s", e->action)), audit_subject(r, e));
         audit_changes(r, e);
         html_raw(r, "</td></tr>");
     }

@@ -162,26 +162,29 @@ const char *url_encode(Req *r, const char *s) {
 typedef struct NavItem {
     const char *path;
     const char *key;
-    const char *icon;  /* a short glyph; the label carries the meaning */
+    const char *icon;  /* SVG path data (24×24, stroked); the label carries the meaning */
     unsigned    roles; /* who sees it */
 } NavItem;
 
-/* Every module of DESIGN.md §5; an item shows only once its page exists. */
+/* Every module of DESIGN.md §5; an item shows only once its page exists.
+ * Icons are 24×24 stroke paths (drawn for opsdesk), so no icon font or
+ * glyph coverage is needed. */
 static const NavItem nav_items[] = {
-    {"/", "nav.home", "⌂", ACCESS_ANY_USER},
-    {"/goals", "nav.goals", "◎", ACCESS_ANY_USER},
-    {"/tasks", "nav.tasks", "☑", ACCESS_ANY_USER},
-    {"/sops", "nav.sops", "⇶", ACCESS_ANY_USER},
-    {"/kpis", "nav.kpis", "↗", ACCESS_ANY_USER},
-    {"/problems", "nav.problems", "⚑", ACCESS_ANY_USER},
-    {"/risks", "nav.risks", "⚠", ACCESS_ANY_USER},
-    {"/appraisals", "nav.appraisals", "★", ACCESS_ANY_USER},
-    {"/meetings", "nav.meetings", "☷", ACCESS_ANY_USER},
-    {"/customers", "nav.customers", "☺", ACCESS_ANY_USER},
-    {"/reports", "nav.reports", "▤", ACCESS_ANY_USER},
-    {"/teams", "nav.teams", "⌗", ACCESS_ANY_USER},
-    {"/people", "nav.people", "☰", ACCESS_ANY_USER},
-    {"/audit", "nav.audit", "⎙", ACCESS_ADMIN},
+    {"/", "nav.home", "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z", ACCESS_ANY_USER},
+    {"/goals", "nav.goals", "M12 3a9 9 0 1 1 0 18a9 9 0 1 1 0-18M12 7a5 5 0 1 1 0 10a5 5 0 1 1 0-10M12 11a1 1 0 1 1 0 2a1 1 0 1 1 0-2", ACCESS_ANY_USER},
+    {"/tasks", "nav.tasks", "M4 4h16v16H4zM8 12l3 3 5-6", ACCESS_ANY_USER},
+    {"/sops", "nav.sops", "M4 4h6v5H4zM14 15h6v5h-6zM7 9v3h10v3", ACCESS_ANY_USER},
+    {"/kpis", "nav.kpis", "M3 20h18M5 16l4-5 4 3 6-8", ACCESS_ANY_USER},
+    {"/problems", "nav.problems", "M5 21V4M5 4h11l-2 4 2 4H5", ACCESS_ANY_USER},
+    {"/risks", "nav.risks", "M12 3 2 20h20zM12 10v4M12 17v.5", ACCESS_ANY_USER},
+    {"/appraisals", "nav.appraisals", "M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z", ACCESS_ANY_USER},
+    {"/meetings", "nav.meetings", "M4 5h16v10H9l-5 4z", ACCESS_ANY_USER},
+    {"/customers", "nav.customers", "M12 12a4 4 0 1 0 0-8a4 4 0 1 0 0 8M4 21c0-4 4-6 8-6s8 2 8 6", ACCESS_ANY_USER},
+    {"/reports", "nav.reports", "M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7", ACCESS_ANY_USER},
+    {"/teams", "nav.teams", "M9 3h6v4H9zM4 17h6v4H4zM14 17h6v4h-6zM12 7v5M7 17v-5h10v5", ACCESS_ANY_USER},
+    {"/people", "nav.people", "M9 11a3.5 3.5 0 1 0 0-7a3.5 3.5 0 1 0 0 7M2 20c0-3.5 3-5.5 7-5.5s7 2 7 5.5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14.8c2.4.6 4 2.4 4 5.2", ACCESS_ANY_USER},
+    {"/audit", "nav.audit", "M5 4h14v16H5zM8 8h8M8 12h8M8 16h5", ACCESS_ADMIN},
+    {"/tokens", "nav.tokens", "M8 15a4 4 0 1 1 0-8a4 4 0 1 1 0 8M12 11h9M18 11v3M21 11v2", ACCESS_ANY_USER},
 };
 
 static bool page_exists(const char *path) {
@@ -198,6 +201,7 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
                 "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>%s · opsdesk</title>"
+                "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
                 "<link rel=\"stylesheet\" href=\"/assets/app.css?v=%s\">"
                 "<script src=\"/assets/htmx.min.js?v=%s\" defer></script>"
                 "<script src=\"/assets/app.js?v=%s\" defer></script></head>",
@@ -209,7 +213,7 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
     else
         html_raw(r, "<body>");
     html_printf(r, "<a class=\"skip\" href=\"#main\">%s</a>", T(r, "nav.skip"));
-    html_raw(r, "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">◧</span> opsdesk</a>");
+    html_raw(r, "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2.6\" stroke-linecap=\"round\" stroke-linejoin=\"round\"><path d=\"M6 12.5l4 4 8-9\"/></svg></span> opsdesk</a>");
     /* Language switch: a plain form, works without JavaScript and when logged out. */
     html_printf(r, "<form class=\"lang\" method=\"post\" action=\"/lang\">");
     html_csrf_field(r);
@@ -232,13 +236,12 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
             const NavItem *it = &nav_items[i];
             if (!(it->roles & (unsigned)w->role) || !page_exists(it->path)) continue;
             bool active = nav_key && strcmp(nav_key, it->key) == 0;
-            html_printf(r, "<li><a href=\"%s\" aria-current=\"%s\"><span aria-hidden=\"true\">%s</span> %s</a></li>",
+            html_printf(r,
+                        "<li><a href=\"%s\" aria-current=\"%s\"><svg class=\"icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" "
+                        "focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" stroke-linecap=\"round\" "
+                        "stroke-linejoin=\"round\"><path d=\"%s\"/></svg> %s</a></li>",
                         it->path, active ? "page" : "false", it->icon, T(r, it->key));
         }
-        if (page_exists("/tokens"))
-            html_printf(r, "<li><a href=\"/tokens\" aria-current=\"%s\"><span aria-hidden=\"true\">⚿</span> %s</a></li>",
-                        nav_key && strcmp(nav_key, "nav.tokens") == 0 ? "page" : "false",
-                        T(r, "nav.tokens"));
         html_raw(r, "</ul></nav></details>");
     }
     html_raw(r, "<main id=\"main\" tabindex=\"-1\"><div id=\"flash\" aria-live=\"polite\"></div>");

@@ -185,6 +185,16 @@ static int check_access(Req *r) {
     return 0;
 }
 
+/* MHD_get_connection_values callback: stops at the first query argument that
+ * is not valid UTF-8 and stores its name ("query" when the name is the bad part). */
+static enum MHD_Result first_bad_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind;
+    const char **bad = cls;
+    if (key && !utf8_valid(key, strlen(key))) *bad = "query";
+    else if (value && !utf8_valid(value, strlen(value))) *bad = key;
+    return *bad ? MHD_NO : MHD_YES;
+}
+
 int router_dispatch(Req *r) {
     struct ReqPriv *p = r->priv;
     r->is_htmx = req_header(r, "HX-Request") != NULL;
@@ -202,6 +212,14 @@ int router_dispatch(Req *r) {
         router_render_error(r);
         return -1;
     }
+    /* A query value that is not UTF-8 is refused, not silently taken as absent. */
+    const char *bad_arg = NULL;
+    if (p->conn) MHD_get_connection_values(p->conn, MHD_GET_ARGUMENT_KIND, first_bad_arg, &bad_arg);
+    if (bad_arg) {
+        req_fail(r, 400, bad_arg, "error.invalid_utf8");
+        router_render_error(r);
+        return -1;
+    }
     int m = router_match(r->method, r->path, r);
     if (m) {
         req_fail(r, m, NULL, m == 404 ? "error.not_found" : "error.method_not_allowed");
@@ -210,7 +228,8 @@ int router_dispatch(Req *r) {
     }
     const char *ctype = req_header(r, "Content-Type");
     if (p->body.len > 0 || (ctype && is_unsafe(r->method))) {
-        if (ctype && strncmp(ctype, "application/x-www-form-urlencoded", 33) == 0) req_parse_form(r);
+        /* Forms are for pages; the API takes JSON only (415 for a form body). */
+        if (ctype && !r->is_api && strncmp(ctype, "application/x-www-form-urlencoded", 33) == 0) req_parse_form(r);
         else if (r->is_api && is_unsafe(r->method)) {
             if (!ctype || strncmp(ctype, "application/json", 16) != 0) {
                 req_fail(r, 415, "Content-Type", "error.json_required");
@@ -267,7 +286,9 @@ void router_render_error(Req *r) {
         res_redirect(r, next);
         return;
     }
-    if (r->is_api || !r->route || strncmp(r->path, "/healthz", 8) == 0) {
+    /* Unknown paths outside the API get the HTML error page: a browser follows mistyped links. */
+    if (r->is_api || strncmp(r->path, "/healthz", 8) == 0 || strncmp(r->path, "/metrics", 8) == 0 ||
+        strncmp(r->path, "/assets/", 8) == 0) {
         JsonW *w = res_json(r);
         jw_obj_begin(w);
         jw_kstr(w, "type", "about:blank");

@@ -245,14 +245,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             *upload_size = 0;
             return fail_early(r, 408, NULL, "error.request_timeout");
         }
-        if (p->body.len + *upload_size > p->max_body) {
+        if (p->body_too_large || p->body.len + *upload_size > p->max_body) {
+            /* MHD refuses a response in the middle of an upload (the
+             * connection would just be closed): drop the rest of the body
+             * and answer 413 once the request is complete. */
+            p->body_too_large = true;
             *upload_size = 0;
-            return fail_early(r, 413, "body", "error.body_too_large");
+            return MHD_YES;
         }
         buf_append(&p->body, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->priv->body_too_large) return fail_early(r, 413, "body", "error.body_too_large");
     r->priv->rw = thread_db(false);
     bool safe = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     r->db = safe ? thread_db(true) : r->priv->rw;
