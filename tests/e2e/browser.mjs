@@ -164,3 +164,15 @@ export function t(locale, key, ...args) {
 
 // Escapes a string for use inside a RegExp.
 export function re(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+// Stops the server and checks it went cleanly: exit code 0 and no sanitizer
+// report in its log (under ASan/UBSan a memory error aborts or prints one).
+export async function stopCleanly(server) {
+  const exited = await server.stop();
+  const log = server.log();
+  const problems = [];
+  if (!exited || exited.code !== 0) problems.push(`exit ${JSON.stringify(exited)}`);
+  const m = log.match(/(ERROR: AddressSanitizer|runtime error|ERROR: LeakSanitizer)[^\n]*/);
+  if (m) problems.push(m[0]);
+  return { problems, log };
+}
