@@ -105,6 +105,18 @@ int router_match(const char *method, const char *path, Req *r) {
     return path_seen ? 405 : 404;
 }
 
+/* The methods served at r->path, for the Allow header of a 405 (RFC 9110 §15.5.6). Arena memory. */
+static const char *allowed_methods(Req *r) {
+    char *out = arena_strdup(r->arena, "");
+    for (int i = 0; i < n_routes; i++) {
+        if (!match_pattern(routes[i].route->pattern, r->path, r) || strstr(out, routes[i].route->method)) continue;
+        bool get = strcmp(routes[i].route->method, "GET") == 0;
+        out = arena_printf(r->arena, "%s%s%s%s", out, *out ? ", " : "", routes[i].route->method, get ? ", HEAD" : "");
+    }
+    r->priv->n_params = 0;
+    return out;
+}
+
 /* ---------- access ---------- */
 
 static bool path_within(const char *path, const char *root) {
@@ -281,6 +293,7 @@ void router_render_error(Req *r) {
     buf_reset(&p->out);
     p->n_headers = 0;
     p->jw_ready = false;
+    if (status == 405) res_header(r, "Allow", allowed_methods(r));
     if (status == 401 && !r->is_api && !r->is_htmx && strcmp(r->method, "GET") == 0) {
         char *next = arena_printf(r->arena, "/login?next=%s", url_encode(r, r->path));
         res_redirect(r, next);

@@ -230,6 +230,14 @@ export async function auditHead(server) {
   return r.json.items.length ? r.json.items[0].id : 0;
 }
 
+// Stops a server and fails unless it exited cleanly: under ASan/UBSan a
+// memory error or a leak found at exit makes the exit status non-zero.
+export async function stopServer(server) {
+  if (!server) return;
+  const exit = await server.stop();
+  if (!exit || exit.code !== 0) fail(`the server did not exit cleanly (${JSON.stringify(exit)}):\n${server.log().slice(-4000)}`);
+}
+
 // A new empty database URL of the kind under test.
 export function freshDatabase() {
   if (DB_KIND === 'pg') {

@@ -3,7 +3,7 @@
 // rows written with each change. One server for the whole file.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertProblem, etagVersion, auditHead } from './harness.mjs';
+import { startServer, assertProblem, etagVersion, auditHead, stopServer } from './harness.mjs';
 
 let s;
 const ids = {}; // demo team name → id
@@ -13,7 +13,7 @@ before(async () => {
   const r = await s.api('admin', 'GET', '/api/v1/teams');
   for (const t of r.json.items) ids[t.name] = t.id;
 });
-after(async () => { await s?.stop(); });
+after(async () => { await stopServer(s); });
 
 let seq = 0;
 const unique = (base) => `${base}${++seq}`;
