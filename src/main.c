@@ -417,6 +417,12 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "token") == 0) return cmd_token(&a);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(&a);
     if (strcmp(cmd, "routes") == 0) {
+        if (has_flag(&a, "--help")) {
+            puts("usage: opsdesk routes\nPrints every HTTP route: method, pattern, access rule, module.");
+            return 0;
+        }
+        int rc = leftover(&a, "routes");
+        if (rc) return rc;
         web_print_routes();
         return 0;
     }

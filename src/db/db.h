@@ -64,6 +64,11 @@ int db_begin_read(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db);
 bool db_in_tx(const Db *db);
+/* Inside a write transaction: serialises every transaction that takes the same
+ * key until it ends. A no-op on SQLite, where writers are serialised already;
+ * pg_advisory_xact_lock on PostgreSQL. For check-then-write rules that a
+ * constraint cannot express (e.g. "keep at least one admin"). */
+int db_lock_key(Db *db, int64_t key);
 
 /* Applies the embedded migrations not yet applied, each in its own
  * transaction. Returns 0, or DB_ERR with db_errmsg() naming the migration. */

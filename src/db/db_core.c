@@ -145,3 +145,14 @@ int db_set_read_only(Db *db) {
     return db_exec(db, db->kind == DB_SQLITE ? "PRAGMA query_only=1"
                                              : "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
 }
+
+int db_lock_key(Db *db, int64_t key) {
+    if (db->kind == DB_SQLITE) return DB_OK;
+    DbStmt *st;
+    int rc = db_prepare(db, "SELECT pg_advisory_xact_lock(?1)", &st);
+    if (rc != DB_OK) return rc;
+    db_bind_int(st, 1, key);
+    rc = db_step(st);
+    db_finalize(st);
+    return rc < 0 ? rc : DB_OK;
+}

@@ -1,7 +1,7 @@
 /* db_migrate.c — embedded, numbered migrations (src/db/migrations/NNN_name.sql),
  * each applied in its own transaction together with its schema_migrations row,
- * so a failed migration leaves nothing behind. On PostgreSQL a transaction-level
- * advisory lock makes two servers starting at once apply each migration once. */
+ * so a failed migration leaves nothing behind. On PostgreSQL a session-level
+ * advisory lock makes two processes starting at once apply each migration once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +26,30 @@ int db_schema_version(Db *db, int *version) {
     return DB_OK;
 }
 
+static int migrate_locked(Db *db, int *n_applied);
+
 int db_migrate(Db *db, int *n_applied) {
     *n_applied = 0;
+    /* Fast path: everything applied already (every CLI command and server start
+     * comes here). A missing table is an error here and takes the slow path. */
+    int64_t version = 0;
+    if (db_query_int(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &version) == DB_ROW &&
+        version >= db_migration_count())
+        return DB_OK;
+    if (db_kind(db) != DB_PG) return migrate_locked(db, n_applied); /* SQLite: BEGIN IMMEDIATE serialises */
+    /* PostgreSQL: one session-level advisory lock around everything, so two
+     * processes starting at once never race on CREATE TABLE / FUNCTION. */
+    int rc = db_exec(db, "SELECT pg_advisory_lock(7274631)");
+    if (rc != DB_OK) return rc;
+    rc = migrate_locked(db, n_applied);
+    char saved[sizeof db->errmsg];
+    memcpy(saved, db->errmsg, sizeof saved);
+    db_exec(db, "SELECT pg_advisory_unlock(7274631)");
+    memcpy(db->errmsg, saved, sizeof saved);
+    return rc;
+}
+
+static int migrate_locked(Db *db, int *n_applied) {
     int rc = db_exec(db,
                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
                      " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
@@ -36,12 +58,8 @@ int db_migrate(Db *db, int *n_applied) {
      * is written once: instr(haystack, needle) → position or 0. */
     if (db_kind(db) == DB_PG &&
         (rc = db_exec(db, "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
-                          " AS 'SELECT strpos($1, $2)' LANGUAGE SQL IMMUTABLE STRICT")) != DB_OK) {
-        /* Two servers starting at once may race on CREATE OR REPLACE; the loser retries once. */
-        rc = db_exec(db, "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
-                         " AS 'SELECT strpos($1, $2)' LANGUAGE SQL IMMUTABLE STRICT");
-        if (rc != DB_OK) return rc;
-    }
+                          " AS 'SELECT strpos($1, $2)' LANGUAGE SQL IMMUTABLE STRICT")) != DB_OK)
+        return rc;
     /* The table list is sorted by name, and names start with the number. */
     for (const EmbedFile *f = db_migrations; f->name; f++) {
         int number = atoi(f->name);
@@ -50,8 +68,6 @@ int db_migrate(Db *db, int *n_applied) {
             return DB_ERR;
         }
         if ((rc = db_begin_write(db)) != DB_OK) return rc;
-        if (db_kind(db) == DB_PG && (rc = db_exec(db, "SELECT pg_advisory_xact_lock(7274631)")) != DB_OK)
-            goto fail;
         DbStmt *st;
         if ((rc = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?1", &st)) != DB_OK)
             goto fail;

@@ -13,6 +13,8 @@
 
 #define DB_FAIL(r) req_fail((r), 503, NULL, "error.db_unavailable")
 
+enum { ORG_LOCK_ADMINS = 0x6f726701 }; /* db_lock_key: changes that may remove an admin */
+
 /* Serialises through the streaming writer into arena memory (audit snapshots). */
 #define SNAPSHOT(r, fn, obj)                                  \
     ({                                                        \
@@ -178,8 +180,11 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     else db_bind_null(st, 1);
     db_bind_text(st, 2, name);
     db_bind_int(st, 3, now);
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
+    int step = db_step(st);
+    if (step == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);
+    /* The unique index on live sibling names settles concurrent creates. */
+    if (step == DB_CONSTRAINT) return fail_tx(r, 409, "name", "error.team_name_taken");
     if (!id) return fail_tx(r, 503, NULL, "error.db_unavailable");
     char *path = arena_printf(r->arena, "%s%lld/", parent_id ? parent.path : "/", (long long)id);
     if (db_prepare(r->db, "UPDATE teams SET path = ?1 WHERE id = ?2", &st) != DB_OK)
@@ -241,6 +246,7 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
     db_bind_int(st, 5, expected_version);
     rc = db_step(st);
     db_finalize(st);
+    if (rc == DB_CONSTRAINT) return fail_tx(r, 409, "name", "error.team_name_taken");
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
     /* No row: a concurrent writer won between the read and this update
      * (PostgreSQL re-checks the WHERE after waiting for its row lock). */
@@ -506,6 +512,9 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     }
     bool loses_admin = strcmp(before.role, "admin") == 0 && !before.disabled &&
                        (strcmp(after.role, "admin") != 0 || after.disabled);
+    /* Two admins demoting each other at once must not both succeed: the count
+     * is taken under a lock every such change takes (PostgreSQL). */
+    if (loses_admin && db_lock_key(r->db, ORG_LOCK_ADMINS) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");
     if (loses_admin && active_admins(r) <= 1) return fail_tx(r, 409, "role", "error.last_admin");
     DbStmt *st;
     if (db_prepare(r->db,
@@ -640,13 +649,18 @@ int org_token_get(Req *r, int64_t id, Token *t) {
 int org_token_revoke(Req *r, int64_t id) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     DbStmt *st;
-    if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", &st) != DB_OK)
+    if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL RETURNING id",
+                   &st) != DB_OK)
         return fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
     db_bind_int(st, 2, id);
     int rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == DB_DONE) { /* already revoked: idempotent, nothing to audit */
+        db_rollback(r->db);
+        return 0;
+    }
     if (web_audit(r, "revoke", "token", id, NULL, NULL) != 0) {
         db_rollback(r->db);
         return -1;

@@ -193,6 +193,10 @@ int req_check_text(Req *r, const char *field, const char *value, int min, int ma
     while (n && isspace((unsigned char)value[n - 1])) n--;
     while (n && isspace((unsigned char)*value)) value++, n--;
     if (utf8_has_control(value, n)) return req_fail(r, 422, field, "error.control_chars");
+    /* Names, titles and logins are one line; multi-line text (descriptions,
+     * notes) gets its own validator when a module needs one. */
+    if (memchr(value, '\n', n) || memchr(value, '\r', n) || memchr(value, '\t', n))
+        return req_fail(r, 422, field, "error.single_line");
     size_t chars = utf8_count(value, n);
     if (chars == 0 && required) return req_fail(r, 422, field, "error.required");
     if ((int)chars < min) return req_fail(r, 422, field, "error.too_short");

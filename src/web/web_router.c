@@ -175,16 +175,15 @@ static int check_access(Req *r) {
         return req_fail(r, 403, "Origin", "error.foreign_origin");
     if (is_unsafe(r->method) && r->priv->via_cookie && !(acc & ACC_NO_CSRF) && !csrf_ok(r))
         return req_fail(r, 403, "X-CSRF-Token", "error.csrf");
-    if (acc & ACC_PUBLIC) return 0;
+    const char *ctype = req_header(r, "Content-Type");
+    bool json_body = r->is_api && is_unsafe(r->method) && ctype && strncmp(ctype, "application/json", 16) == 0;
+    if (acc & ACC_PUBLIC) return json_body ? req_parse_json_body(r) : 0;
     if ((acc & ACC_ROLES_MASK) == 0) return req_fail(r, 403, NULL, "error.forbidden"); /* no rule: deny */
     if (!r->who) return req_fail(r, 401, NULL, "error.login_required");
     if (!(acc & (unsigned)r->who->role)) return req_fail(r, 403, NULL, "error.forbidden");
     /* The body is parsed only for callers allowed this far, and before the
      * scope check because a new record's team comes from the body. */
-    const char *ctype = req_header(r, "Content-Type");
-    if (r->is_api && is_unsafe(r->method) && ctype && strncmp(ctype, "application/json", 16) == 0 &&
-        req_parse_json_body(r) != 0)
-        return -1;
+    if (json_body && req_parse_json_body(r) != 0) return -1;
     if (acc & (ACC_SCOPE_READ | ACC_SCOPE_MANAGE)) {
         int64_t team_id = 0;
         if (!rt->scope) return req_fail(r, 403, NULL, "error.forbidden");
@@ -289,6 +288,9 @@ static const char *status_title_key(int status) {
 void router_render_error(Req *r) {
     struct ReqPriv *p = r->priv;
     int status = p->err_status ? p->err_status : 500;
+    if (status >= 500) /* real faults only: logged with the request id the client sees */
+        log_error("%s %s → %d (request %s): %s", r->method, r->path, status, r->request_id,
+                  r->db ? db_errmsg(r->db) : "no database connection");
     if (!r->locale) r->locale = "en";
     buf_reset(&p->out);
     p->n_headers = 0;
