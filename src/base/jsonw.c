@@ -40,12 +40,19 @@ void jw_obj_end(JsonW *w) { close_(w, '}'); }
 void jw_arr_begin(JsonW *w) { open(w, '['); }
 void jw_arr_end(JsonW *w) { close_(w, ']'); }
 
+/* Bytes that need escaping: ", \\, C0 controls, DEL, and 0xE2 (the lead byte
+ * of U+2028/U+2029, checked further below). Everything else is copied in runs. */
+static const unsigned char needs_escape[256] = {
+    [0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x7F] = 1, [0xE2] = 1,
+};
+
 void json_escape_into(Buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     buf_reserve(b, n + 8);
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (!needs_escape[c]) continue;
         const char *rep = NULL;
         char u[7];
         size_t skip = 1;
@@ -91,11 +98,23 @@ void jw_str(JsonW *w, const char *s) {
     else jw_strn(w, s, strlen(s));
 }
 
+/* Decimal digits of v into the end of tmp; returns the first character.
+ * Hand-written because snprintf was 6% of a 50-row list response. */
+static char *format_i64(int64_t v, char tmp[24]) {
+    char *p = tmp + 23;
+    *p = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do *--p = (char)('0' + u % 10), u /= 10;
+    while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}
+
 void jw_int(JsonW *w, int64_t v) {
     before_value(w);
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    buf_append(w->out, tmp, (size_t)n);
+    char *p = format_i64(v, tmp);
+    buf_append(w->out, p, (size_t)(tmp + 23 - p));
 }
 
 void jw_double(JsonW *w, double v) {

@@ -118,10 +118,28 @@ static void split(int64_t ms, int *y, int *mo, int *d, int *h, int *mi, int *s, 
     *s = (int)(rem % 60);
 }
 
+static char *put_digits(char *p, int v, int width) {
+    for (int i = width - 1; i >= 0; i--) p[i] = (char)('0' + v % 10), v /= 10;
+    return p + width;
+}
+
 void time_format_iso(int64_t ms, char *out, size_t n) {
     int y, mo, d, h, mi, s, milli;
     split(ms, &y, &mo, &d, &h, &mi, &s, &milli);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s, milli);
+    if (n < 25 || y < 0 || y > 9999) {
+        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s, milli);
+        return;
+    }
+    /* Hand-written: this runs for every timestamp of every JSON list. */
+    char *p = out;
+    p = put_digits(p, y, 4), *p++ = '-';
+    p = put_digits(p, mo, 2), *p++ = '-';
+    p = put_digits(p, d, 2), *p++ = 'T';
+    p = put_digits(p, h, 2), *p++ = ':';
+    p = put_digits(p, mi, 2), *p++ = ':';
+    p = put_digits(p, s, 2), *p++ = '.';
+    p = put_digits(p, milli, 3), *p++ = 'Z';
+    *p = 0;
 }
 
 void time_format_display(int64_t ms, const char *locale, int offset_min, bool with_time,

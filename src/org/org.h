@@ -81,6 +81,9 @@ void org_team_json(JsonW *w, const Team *t);
 
 /* ---- people ---- */
 int org_users_list(Req *r, const UserFilter *f, User **out, int *n);
+/* Calls fn for each matching person, in id order, without copying: the
+ * User's strings live only until fn returns (hot list paths stream them). */
+int org_users_each(Req *r, const UserFilter *f, void (*fn)(Req *r, const User *u, void *ctx), void *ctx);
 int org_user_get(Req *r, int64_t id, User *u);
 typedef struct UserInput {
     const char *login, *name, *email, *role, *locale, *password;

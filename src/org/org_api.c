@@ -101,6 +101,21 @@ static int org_api_teams_delete(Req *r) {
 
 /* ---------- people ---------- */
 
+typedef struct UserStream {
+    JsonW  *w;
+    int     limit;   /* rows to write; one more tells that a next page exists */
+    int     n;       /* rows seen */
+    int64_t last_id; /* id of the last row written (the next cursor) */
+} UserStream;
+
+static void stream_user(Req *r, const User *u, void *ctx) {
+    (void)r;
+    UserStream *s = ctx;
+    if (++s->n > s->limit) return;
+    org_user_json(s->w, u);
+    s->last_id = u->id;
+}
+
 static int org_api_users_list(Req *r) {
     UserFilter f = {0};
     int64_t limit, team_id, include_disabled;
@@ -117,19 +132,15 @@ static int org_api_users_list(Req *r) {
     f.include_disabled = include_disabled == 1;
     f.team_path = list_scope(r);
     f.limit = (int)limit + 1;
-    User *users;
-    int n;
-    if (org_users_list(r, &f, &users, &n) != 0) return -1;
-    bool more = n > limit;
-    if (more) n = (int)limit;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
-    for (int i = 0; i < n; i++) org_user_json(w, &users[i]);
-    jw_arr_end(w);
-    write_next_cursor(w, more, n ? users[n - 1].id : 0);
-    jw_obj_end(w);
+    /* Rows stream straight from the statement into the response. */
+    UserStream us = {res_json(r), (int)limit, 0, 0};
+    jw_obj_begin(us.w);
+    jw_key(us.w, "items");
+    jw_arr_begin(us.w);
+    if (org_users_each(r, &f, stream_user, &us) != 0) return -1;
+    jw_arr_end(us.w);
+    write_next_cursor(us.w, us.n > limit, us.last_id);
+    jw_obj_end(us.w);
     return res_json_send(r, 200);
 }
 

@@ -159,12 +159,8 @@ static int team_name_taken(Req *r, const char *name, int64_t parent_id, int64_t 
 }
 
 int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
-    Team parent = {0};
-    if (parent_id) {
-        int rc = org_team_get(r, parent_id, &parent);
-        if (rc < 0) return rc;
-        if (rc == 1) return req_fail(r, 422, "parent_id", "error.team_unknown");
-    }
+    const char *parent_path = "/";
+    if (parent_id && !(parent_path = web_team_path(r, parent_id))) return req_fail(r, 422, "parent_id", "error.team_unknown");
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     bool taken = false;
     if (team_name_taken(r, name, parent_id, 0, &taken) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
@@ -186,7 +182,7 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     /* The unique index on live sibling names settles concurrent creates. */
     if (step == DB_CONSTRAINT) return fail_tx(r, 409, "name", "error.team_name_taken");
     if (!id) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    char *path = arena_printf(r->arena, "%s%lld/", parent_id ? parent.path : "/", (long long)id);
+    char *path = arena_printf(r->arena, "%s%lld/", parent_path, (long long)id);
     if (db_prepare(r->db, "UPDATE teams SET path = ?1 WHERE id = ?2", &st) != DB_OK)
         return fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, path);
@@ -219,14 +215,12 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
             if (!r->who || r->who->role != ROLE_ADMIN) return fail_tx(r, 403, "parent_id", "error.forbidden");
             new_path = arena_printf(r->arena, "/%lld/", (long long)id);
         } else {
-            Team parent;
-            rc = org_team_get(r, parent_id, &parent);
-            if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-            if (rc == 1 || !web_can_read_team(r, parent_id)) return fail_tx(r, 422, "parent_id", "error.team_unknown");
+            const char *parent_path = web_team_path(r, parent_id);
+            if (!parent_path || !web_can_read_team(r, parent_id)) return fail_tx(r, 422, "parent_id", "error.team_unknown");
             if (!web_can_manage_team(r, parent_id)) return fail_tx(r, 403, "parent_id", "error.forbidden");
-            if (strncmp(parent.path, before.path, strlen(before.path)) == 0)
+            if (strncmp(parent_path, before.path, strlen(before.path)) == 0)
                 return fail_tx(r, 422, "parent_id", "error.team_cycle");
-            new_path = arena_printf(r->arena, "%s%lld/", parent.path, (long long)id);
+            new_path = arena_printf(r->arena, "%s%lld/", parent_path, (long long)id);
         }
     }
     bool taken = false;
@@ -352,7 +346,24 @@ void org_user_json(JsonW *w, const User *u) {
     jw_obj_end(w);
 }
 
-int org_users_list(Req *r, const UserFilter *f, User **out, int *n) {
+/* Fills u from the current row without copying: strings point into the
+ * statement and live until its next step. */
+static void user_view_row(DbStmt *st, User *u) {
+    u->id = db_col_int(st, 0);
+    u->login = db_col_text(st, 1);
+    u->name = db_col_text(st, 2);
+    u->email = db_col_text(st, 3);
+    u->role = db_col_text(st, 4);
+    u->team_id = db_col_null(st, 5) ? 0 : db_col_int(st, 5);
+    u->team_name = db_col_text(st, 6);
+    u->locale = db_col_text(st, 7);
+    u->disabled = db_col_int(st, 8) != 0;
+    u->version = db_col_int(st, 9);
+    u->created_at = db_col_int(st, 10);
+    u->updated_at = db_col_int(st, 11);
+}
+
+int org_users_each(Req *r, const UserFilter *f, void (*fn)(Req *r, const User *u, void *ctx), void *ctx) {
     DbStmt *st;
     if (db_prepare(r->db,
                    "SELECT u.id, u.login, u.name, u.email, u.role, u.team_id, t.name, u.locale, u.disabled,"
@@ -375,13 +386,39 @@ int org_users_list(Req *r, const UserFilter *f, User **out, int *n) {
     db_bind_text(st, 5, f->q);
     db_bind_int(st, 6, f->include_disabled ? 1 : 0);
     db_bind_int(st, 7, f->limit);
-    User *rows = arena_alloc(r->arena, sizeof *rows * (size_t)(f->limit + 1));
-    int count = 0, rc;
-    while ((rc = db_step(st)) == DB_ROW && count < f->limit) user_from_row(r, st, &rows[count++]);
+    int rc;
+    User u;
+    while ((rc = db_step(st)) == DB_ROW) {
+        user_view_row(st, &u);
+        fn(r, &u, ctx);
+    }
     db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    *out = rows;
-    *n = count;
+    return rc < 0 ? DB_FAIL(r) : 0;
+}
+
+typedef struct UserCollect {
+    User *rows;
+    int   n, cap;
+} UserCollect;
+
+static void collect_user(Req *r, const User *u, void *ctx) {
+    UserCollect *c = ctx;
+    if (c->n >= c->cap) return;
+    User *d = &c->rows[c->n++];
+    *d = *u;
+    d->login = arena_strdup(r->arena, u->login);
+    d->name = arena_strdup(r->arena, u->name);
+    d->email = arena_strdup(r->arena, u->email);
+    d->role = arena_strdup(r->arena, u->role);
+    d->team_name = arena_strdup(r->arena, u->team_name);
+    d->locale = arena_strdup(r->arena, u->locale);
+}
+
+int org_users_list(Req *r, const UserFilter *f, User **out, int *n) {
+    UserCollect c = {arena_alloc(r->arena, sizeof(User) * (size_t)(f->limit + 1)), 0, f->limit};
+    if (org_users_each(r, f, collect_user, &c) != 0) return -1;
+    *out = c.rows;
+    *n = c.n;
     return 0;
 }
 
