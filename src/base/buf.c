@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void buf_reserve(Buf *b, size_t extra) {
+void buf_grow(Buf *b, size_t extra) {
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) cap *= 2;
@@ -19,20 +19,7 @@ void buf_reserve(Buf *b, size_t extra) {
     b->cap = cap;
 }
 
-void buf_append(Buf *b, const void *p, size_t n) {
-    buf_reserve(b, n);
-    if (n) memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = 0;
-}
-
 void buf_puts(Buf *b, const char *s) { buf_append(b, s, strlen(s)); }
-
-void buf_putc(Buf *b, char c) {
-    buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = 0;
-}
 
 void buf_vprintf(Buf *b, const char *fmt, va_list ap) {
     va_list ap2;

@@ -78,10 +78,21 @@ void json_escape_into(Buf *b, const char *s, size_t n) {
 }
 
 void jw_key(JsonW *w, const char *key) {
-    if (w->need_comma[w->depth]) buf_putc(w->out, ',');
+    size_t n = strlen(key);
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++) plain = !needs_escape[(unsigned char)key[i]];
+    buf_reserve(w->out, n + 4);
+    char *p = w->out->data + w->out->len;
+    if (w->need_comma[w->depth]) *p++ = ',';
     w->need_comma[w->depth] = true;
-    buf_putc(w->out, '"');
-    json_escape_into(w->out, key, strlen(key));
+    *p++ = '"';
+    w->out->len = (size_t)(p - w->out->data);
+    if (plain) { /* every key in our code is a plain literal: one copy */
+        memcpy(p, key, n);
+        w->out->len += n;
+    } else {
+        json_escape_into(w->out, key, n);
+    }
     buf_append(w->out, "\":", 2);
     w->after_key = true;
 }

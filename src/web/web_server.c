@@ -270,6 +270,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->db = safe ? thread_db(true) : r->priv->rw;
     if (!r->db || !r->priv->rw) return fail_early(r, 503, NULL, "error.db_unavailable");
     int64_t db_before = db_time_ns(r->db) + (r->db != r->priv->rw ? db_time_ns(r->priv->rw) : 0);
+    /* A GET reads one snapshot (and SQLite takes its read lock once, not per
+     * statement); the transaction ends after the handler, below. */
+    if (safe && db_begin_read(r->db) != DB_OK) return fail_early(r, 503, NULL, "error.db_unavailable");
     router_dispatch(r);
     int64_t db_after = db_time_ns(r->db) + (r->db != r->priv->rw ? db_time_ns(r->priv->rw) : 0);
     atomic_fetch_add(&m_db_time_ns, db_after - db_before);
