@@ -75,6 +75,7 @@ struct Route {
     unsigned    access;     /* ACCESS_* */
     ScopeFn     scope;      /* required with ACC_SCOPE_*; NULL otherwise */
     size_t      max_body;   /* 0: default (1 MiB) */
+    bool        cache;      /* GET answers for API tokens may be reused while the data is unchanged */
 };
 
 /* The request. Fields are read-only for handlers except through functions. */

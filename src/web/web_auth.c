@@ -67,9 +67,27 @@ static Principal *principal_from_row(Req *r, DbStmt *st, int base) {
     return p;
 }
 
+static void touch_token(Req *r, int64_t token_id, int64_t last_used) {
+    int64_t now = time_now_ms();
+    if (now - last_used <= 60000) return; /* at most one write a minute per token */
+    DbStmt *st;
+    if (db_prepare(r->priv->rw, "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2", &st) == DB_OK) {
+        db_bind_int(st, 1, now);
+        db_bind_int(st, 2, token_id);
+        db_step(st);
+        db_finalize(st);
+    }
+}
+
 static int load_by_token(Req *r, const char *token) {
     char hash[AUTH_TOKEN_LEN + 1];
     auth_token_hash(token, hash);
+    int64_t cached_id, cached_used;
+    if (web_cache_principal_get(r, hash, &cached_id, &cached_used)) {
+        r->priv->via_token = true;
+        touch_token(r, cached_id, cached_used);
+        return 0;
+    }
     DbStmt *st;
     if (db_prepare(r->db,
                    "SELECT u.id, u.login, u.name, u.role, u.team_id, t.path, u.locale, k.id, k.last_used_at"
@@ -91,15 +109,8 @@ static int load_by_token(Req *r, const char *token) {
     db_finalize(st);
     r->who = p;
     r->priv->via_token = true;
-    int64_t now = time_now_ms();
-    if (now - last_used > 60000) { /* at most one write a minute per token */
-        if (db_prepare(r->priv->rw, "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2", &st) == DB_OK) {
-            db_bind_int(st, 1, now);
-            db_bind_int(st, 2, token_id);
-            db_step(st);
-            db_finalize(st);
-        }
-    }
+    web_cache_principal_put(r, hash, token_id, last_used);
+    touch_token(r, token_id, last_used);
     return 0;
 }
 

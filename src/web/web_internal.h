@@ -40,6 +40,8 @@ struct ReqPriv {
     const char *set_cookie[4];
     int         n_set_cookie;
     Db         *rw;              /* the thread's read-write connection */
+    bool        data_version_known;
+    int64_t     data_version;    /* SQLite PRAGMA data_version of r->db; -1: none */
 };
 
 /* web_router.c */
@@ -63,6 +65,15 @@ int req_parse_json_body(Req *r);
 
 /* web_assets.c */
 const char *assets_version(const char *name);
+
+/* web_cache.c */
+int64_t web_data_version(Req *r);
+bool web_cache_principal_get(Req *r, const char *token_hash, int64_t *token_id, int64_t *last_used_at);
+void web_cache_principal_put(Req *r, const char *token_hash, int64_t token_id, int64_t last_used_at);
+bool web_cache_response_get(Req *r);
+void web_cache_response_put(Req *r);
+/* web_request.c: appends the query string (decoded name=value pairs, in order). */
+void req_append_query(Req *r, Buf *b);
 
 /* web_auth.c */
 int auth_load_principal(Req *r);

@@ -306,3 +306,14 @@ const char *req_first_error(Req *r) {
     const FieldError *e = &r->priv->errors[0];
     return e->field ? arena_printf(r->arena, "%s: %s", e->field, e->message) : e->message;
 }
+
+static enum MHD_Result append_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind;
+    Buf *b = cls;
+    buf_printf(b, "%s=%s&", key, value ? value : "");
+    return MHD_YES;
+}
+
+void req_append_query(Req *r, Buf *b) {
+    if (r->priv->conn) MHD_get_connection_values(r->priv->conn, MHD_GET_ARGUMENT_KIND, append_arg, b);
+}

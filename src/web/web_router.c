@@ -253,7 +253,9 @@ int router_dispatch(Req *r) {
         router_render_error(r);
         return -1;
     }
+    if (web_cache_response_get(r)) return 0;
     int rc = r->route->handler(r);
+    if (rc == 0) web_cache_response_put(r);
     if (rc != 0 || !p->status) {
         if (!p->err_status) {
             log_error("%s %s: handler failed without a status (request %s)", r->method, r->path, r->request_id);

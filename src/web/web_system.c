@@ -141,10 +141,10 @@ static int web_openapi(Req *r) {
 }
 
 static const Route web_routes[] = {
-    {"GET", "/healthz", web_healthz, ACCESS_PUBLIC, NULL, 0},
-    {"GET", "/metrics", web_metrics, ACCESS_PUBLIC, NULL, 0},
-    {"GET", "/api/v1/openapi.json", web_openapi, ACCESS_PUBLIC, NULL, 0},
-    {"GET", "/assets/{name}", web_assets_show, ACCESS_PUBLIC, NULL, 0},
+    {"GET", "/healthz", web_healthz, ACCESS_PUBLIC, NULL, 0, false},
+    {"GET", "/metrics", web_metrics, ACCESS_PUBLIC, NULL, 0, false},
+    {"GET", "/api/v1/openapi.json", web_openapi, ACCESS_PUBLIC, NULL, 0, false},
+    {"GET", "/assets/{name}", web_assets_show, ACCESS_PUBLIC, NULL, 0, false},
 };
 ROUTE_TABLE(web, web_routes);
 
