@@ -19,13 +19,8 @@ typedef struct DemoPerson {
 } DemoPerson;
 
 static const DemoTeam teams[] = {
-    {"运营中心", NULL},
-    {"客服部", "运营中心"},
-    {"售前咨询组", "客服部"},
-    {"售后服务组", "客服部"},
-    {"仓储物流部", "运营中心"},
-    {"电商运营部", "运营中心"},
-    {"数据分析组", "运营中心"},
+    {"运营中心", NULL},         {"客服部", "运营中心"},     {"售前咨询组", "客服部"},   {"售后服务组", "客服部"},
+    {"仓储物流部", "运营中心"}, {"电商运营部", "运营中心"}, {"数据分析组", "运营中心"},
 };
 
 static const DemoPerson people[] = {
@@ -67,8 +62,12 @@ int demo_load(Db *db, FILE *out) {
     }
     for (size_t i = 0; i < sizeof people / sizeof people[0] && !rc; i++) {
         const DemoPerson *p = &people[i];
-        UserInput in = {.login = p->login, .name = p->name, .role = p->role, .email = p->email,
-                        .password = DEMO_PASSWORD, .locale = NULL};
+        UserInput in = {.login = p->login,
+                        .name = p->name,
+                        .role = p->role,
+                        .email = p->email,
+                        .password = DEMO_PASSWORD,
+                        .locale = NULL};
         in.team_id = p->team ? org_cli_team_by_name(db, p->team) : 0;
         User u;
         if (org_user_create(r, &in, &u) != 0) {

@@ -20,9 +20,9 @@
 extern const RouteTable web_route_table;
 
 typedef struct Args {
-    int          argc;
-    char       **argv;
-    const char  *db_url;
+    int argc;
+    char **argv;
+    const char *db_url;
 } Args;
 
 static int usage_error(const char *cmd, const char *msg) {
@@ -235,7 +235,8 @@ static int cmd_user(Args *a) {
         int rc = leftover(a, "user passwd");
         if (rc) return rc;
         if (!login) return usage_error("user passwd", "--login is required");
-        if (!pw_stdin) return usage_error("user passwd", "--password-stdin is required (passwords never go in arguments)");
+        if (!pw_stdin)
+            return usage_error("user passwd", "--password-stdin is required (passwords never go in arguments)");
         char password[1100];
         if (read_password_stdin(password, sizeof password) != 0)
             return usage_error("user passwd", "no password on standard input");

@@ -7,8 +7,8 @@
 #include <string.h>
 
 struct ArenaChunk {
-    ArenaChunk *next;  /* older chunk */
-    size_t      cap;   /* usable bytes in data */
+    ArenaChunk *next; /* older chunk */
+    size_t cap;       /* usable bytes in data */
     _Alignas(16) unsigned char data[];
 };
 
@@ -70,9 +70,7 @@ char *arena_strndup(Arena *a, const char *s, size_t n) {
     return p;
 }
 
-char *arena_strdup(Arena *a, const char *s) {
-    return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
+char *arena_strdup(Arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap) {
     va_list ap2;

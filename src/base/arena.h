@@ -8,9 +8,9 @@
 
 typedef struct ArenaChunk ArenaChunk;
 typedef struct Arena {
-    ArenaChunk *head;   /* newest chunk; allocations come from it */
-    size_t      used;   /* bytes used in head */
-    size_t      total;  /* bytes handed out over the arena's life (for metrics) */
+    ArenaChunk *head; /* newest chunk; allocations come from it */
+    size_t used;      /* bytes used in head */
+    size_t total;     /* bytes handed out over the arena's life (for metrics) */
 } Arena;
 
 /* Returns a new empty arena (caller frees with arena_free). Aborts on OOM. */

@@ -8,9 +8,9 @@
 #include <string.h>
 
 typedef struct Buf {
-    char  *data;  /* NUL-terminated when len > 0 or after buf_cstr() */
-    size_t len;   /* bytes written */
-    size_t cap;   /* bytes allocated */
+    char *data; /* NUL-terminated when len > 0 or after buf_cstr() */
+    size_t len; /* bytes written */
+    size_t cap; /* bytes allocated */
 } Buf;
 
 /* Grows the buffer (slow path of buf_reserve). */

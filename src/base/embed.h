@@ -4,9 +4,9 @@
 #include <stddef.h>
 
 typedef struct EmbedFile {
-    const char          *name;  /* path relative to its root, e.g. "001_org.sql" */
-    const unsigned char *data;  /* NUL-terminated for convenience */
-    size_t               len;
+    const char *name;          /* path relative to its root, e.g. "001_org.sql" */
+    const unsigned char *data; /* NUL-terminated for convenience */
+    size_t len;
 } EmbedFile;
 
 /* Finds name in a NULL-terminated table, or NULL. */

@@ -11,9 +11,9 @@ typedef struct Msg {
 } Msg;
 
 typedef struct Catalog {
-    char   locale[16];
-    char  *text;   /* owned copy of the catalog; keys/values point into it */
-    Msg   *slots;  /* open addressing, power-of-two size */
+    char locale[16];
+    char *text; /* owned copy of the catalog; keys/values point into it */
+    Msg *slots; /* open addressing, power-of-two size */
     size_t n_slots;
 } Catalog;
 
@@ -92,6 +92,7 @@ int i18n_load(const char *locale, const char *text, size_t n, int *err_line) {
             }
             char *key = trim(s, eq);
             char *value = eq + 3;
+            while (*value == ' ' || *value == '\t') value++;
             /* unescape \n in place */
             char *w = value;
             for (char *r = value; *r; r++) {
@@ -131,9 +132,7 @@ static const char *lookup(const Catalog *c, const char *key) {
     return NULL;
 }
 
-int i18n_has(const char *locale, const char *key) {
-    return lookup(find_catalog(locale), key) != NULL;
-}
+int i18n_has(const char *locale, const char *key) { return lookup(find_catalog(locale), key) != NULL; }
 
 const char *i18n_t(const char *locale, const char *key) {
     const char *v = lookup(find_catalog(locale ? locale : "en"), key);
@@ -141,13 +140,27 @@ const char *i18n_t(const char *locale, const char *key) {
     return v ? v : key;
 }
 
+/* True when p starts a placeholder {1}..{9} naming one of nargs arguments. */
+static int placeholder(const char *p, int nargs) {
+    return p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '1' < nargs;
+}
+
 const char *i18n_fmt(Arena *a, const char *locale, const char *key, int nargs, const char **args) {
     const char *msg = i18n_t(locale, key);
-    size_t len = strlen(msg);
-    for (int i = 0; i < nargs; i++) len += args[i] ? strlen(args[i]) : 0;
+    /* First pass sizes the output: a placeholder may appear more than once. */
+    size_t len = 0;
+    for (const char *p = msg; *p; p++) {
+        if (placeholder(p, nargs)) {
+            const char *arg = args[p[1] - '1'];
+            len += arg ? strlen(arg) : 0;
+            p += 2;
+        } else {
+            len++;
+        }
+    }
     char *out = arena_alloc(a, len + 1), *w = out;
     for (const char *p = msg; *p; p++) {
-        if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '1' < nargs) {
+        if (placeholder(p, nargs)) {
             const char *arg = args[p[1] - '1'];
             if (arg) {
                 size_t n = strlen(arg);

@@ -9,10 +9,10 @@
 #include "buf.h"
 
 typedef struct JsonW {
-    Buf     *out;
-    int      depth;
-    bool     need_comma[32]; /* per level: a value was already written */
-    bool     after_key;      /* a key was written; next value needs no comma */
+    Buf *out;
+    int depth;
+    bool need_comma[32]; /* per level: a value was already written */
+    bool after_key;      /* a key was written; next value needs no comma */
 } JsonW;
 
 void jw_init(JsonW *w, Buf *out);
@@ -21,10 +21,10 @@ void jw_obj_end(JsonW *w);
 void jw_arr_begin(JsonW *w);
 void jw_arr_end(JsonW *w);
 void jw_key(JsonW *w, const char *key);
-void jw_str(JsonW *w, const char *s);          /* NULL writes null */
+void jw_str(JsonW *w, const char *s); /* NULL writes null */
 void jw_strn(JsonW *w, const char *s, size_t n);
 void jw_int(JsonW *w, int64_t v);
-void jw_double(JsonW *w, double v);              /* non-finite writes null */
+void jw_double(JsonW *w, double v); /* non-finite writes null */
 void jw_bool(JsonW *w, bool v);
 void jw_null(JsonW *w);
 /* Inserts already-serialised JSON (e.g. a stored JSON column). Caller vouches

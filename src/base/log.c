@@ -18,13 +18,13 @@ static void emit(const char *level, const char *fmt, va_list ap) {
     fputs(line, stderr);
 }
 
-#define LOG_FN(name, level, skip_when_quiet)        \
-    void name(const char *fmt, ...) {               \
-        if (skip_when_quiet && quiet) return;       \
-        va_list ap;                                 \
-        va_start(ap, fmt);                          \
-        emit(level, fmt, ap);                       \
-        va_end(ap);                                 \
+#define LOG_FN(name, level, skip_when_quiet)                                                                           \
+    void name(const char *fmt, ...) {                                                                                  \
+        if (skip_when_quiet && quiet) return;                                                                          \
+        va_list ap;                                                                                                    \
+        va_start(ap, fmt);                                                                                             \
+        emit(level, fmt, ap);                                                                                          \
+        va_end(ap);                                                                                                    \
     }
 LOG_FN(log_info, "info", 1)
 LOG_FN(log_warn, "warn", 0)

@@ -61,8 +61,7 @@ static int digits(const char *s, int n, int *out) {
 int time_parse_iso(const char *s, int64_t *ms_out) {
     int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
     size_t n = strlen(s);
-    if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d))
+    if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
         return -1;
     if (!time_valid_date(y, mo, d)) return -1;
     int64_t offset_min = 0;
@@ -92,8 +91,7 @@ int time_parse_iso(const char *s, int64_t *ms_out) {
             p++;
         } else if (*p == '+' || *p == '-') {
             int oh, om;
-            if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
-                return -1;
+            if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59) return -1;
             offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
             p += 6;
         } else {
@@ -142,10 +140,8 @@ void time_format_iso(int64_t ms, char *out, size_t n) {
     *p = 0;
 }
 
-void time_format_display(int64_t ms, const char *locale, int offset_min, bool with_time,
-                         char *out, size_t n) {
-    static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+void time_format_display(int64_t ms, const char *locale, int offset_min, bool with_time, char *out, size_t n) {
+    static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     int y, mo, d, h, mi, s, milli;
     split(ms + (int64_t)offset_min * 60000, &y, &mo, &d, &h, &mi, &s, &milli);
     bool zh = locale && strncmp(locale, "zh", 2) == 0;

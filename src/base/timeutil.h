@@ -22,7 +22,6 @@ void time_format_iso(int64_t ms, char *out, size_t n);
 /* Formats for display in a locale ("zh-CN" or "en") with a UTC offset in
  * minutes: zh-CN "2026年11月27日 19:04", en "27 Nov 2026, 19:04". with_time=false
  * drops the clock time. */
-void time_format_display(int64_t ms, const char *locale, int offset_min, bool with_time,
-                         char *out, size_t n);
+void time_format_display(int64_t ms, const char *locale, int offset_min, bool with_time, char *out, size_t n);
 
 #endif

@@ -16,11 +16,11 @@ typedef struct DbStmt DbStmt;
 
 enum {
     DB_OK = 0,
-    DB_ROW = 1,          /* db_step: a row is ready */
-    DB_DONE = 2,         /* db_step: no more rows */
-    DB_ERR = -1,         /* any other failure; db_errmsg() says what */
-    DB_CONSTRAINT = -2,  /* unique / foreign-key / check violation */
-    DB_BUSY = -3,        /* lock timeout or serialisation failure: retry */
+    DB_ROW = 1,         /* db_step: a row is ready */
+    DB_DONE = 2,        /* db_step: no more rows */
+    DB_ERR = -1,        /* any other failure; db_errmsg() says what */
+    DB_CONSTRAINT = -2, /* unique / foreign-key / check violation */
+    DB_BUSY = -3,       /* lock timeout or serialisation failure: retry */
 };
 
 /* Opens url ("sqlite:PATH", "sqlite::memory:", "postgresql://…", "postgres://…"

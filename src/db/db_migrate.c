@@ -50,9 +50,8 @@ int db_migrate(Db *db, int *n_applied) {
 }
 
 static int migrate_locked(Db *db, int *n_applied) {
-    int rc = db_exec(db,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    int rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     if (rc != DB_OK) return rc;
     /* Functions SQLite has built in that PostgreSQL lacks, so that module SQL
      * is written once: instr(haystack, needle) → position or 0. */
@@ -69,8 +68,7 @@ static int migrate_locked(Db *db, int *n_applied) {
         }
         if ((rc = db_begin_write(db)) != DB_OK) return rc;
         DbStmt *st;
-        if ((rc = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?1", &st)) != DB_OK)
-            goto fail;
+        if ((rc = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?1", &st)) != DB_OK) goto fail;
         db_bind_int(st, 1, number);
         rc = db_step(st);
         db_finalize(st);

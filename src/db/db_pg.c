@@ -12,18 +12,18 @@
 enum { PG_MAX_PARAMS = 64 };
 
 typedef struct PgStmt {
-    DbStmt    base;
-    char     *sql;                        /* rewritten to $N */
-    int       n_params;                   /* highest index bound */
-    char     *values[PG_MAX_PARAMS];      /* owned copies; NULL = SQL NULL */
-    Oid       types[PG_MAX_PARAMS];       /* int8 / float8 / text; 0 (inferred) for NULL */
+    DbStmt base;
+    char *sql;                   /* rewritten to $N */
+    int n_params;                /* highest index bound */
+    char *values[PG_MAX_PARAMS]; /* owned copies; NULL = SQL NULL */
+    Oid types[PG_MAX_PARAMS];    /* int8 / float8 / text; 0 (inferred) for NULL */
     PGresult *res;
-    int       row;                        /* current row, -1 before first step */
-    bool      executed;
+    int row; /* current row, -1 before first step */
+    bool executed;
 } PgStmt;
 
 typedef struct PgDb {
-    Db      base;
+    Db base;
     PGconn *conn;
 } PgDb;
 
@@ -34,8 +34,7 @@ static int pg_result_rc(PgDb *d, PGresult *res) {
     const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     db_set_error(&d->base, "postgresql: %s", msg ? msg : PQerrorMessage(d->conn));
     if (state && strncmp(state, "23", 2) == 0) return DB_CONSTRAINT;
-    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-                  strcmp(state, "55P03") == 0))
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
         return DB_BUSY;
     return DB_ERR;
 }
@@ -119,8 +118,7 @@ static int pg_step(DbStmt *st) {
     PgDb *d = (PgDb *)st->db;
     if (!s->executed) {
         s->executed = true;
-        s->res = PQexecParams(d->conn, s->sql, s->n_params, s->types,
-                              (const char *const *)s->values, NULL, NULL, 0);
+        s->res = PQexecParams(d->conn, s->sql, s->n_params, s->types, (const char *const *)s->values, NULL, NULL, 0);
         int rc = pg_result_rc(d, s->res);
         if (rc != DB_OK) return rc;
     }
@@ -172,15 +170,14 @@ static void pg_rollback(Db *db) { pg_exec(db, "ROLLBACK"); }
 
 static int pg_backup(Db *db, const char *dest, char *err, size_t err_len) {
     (void)db, (void)dest;
-    snprintf(err, err_len,
-             "backup of a PostgreSQL database is pg_dump's job: pg_dump -Fc -f FILE 'CONNINFO'");
+    snprintf(err, err_len, "backup of a PostgreSQL database is pg_dump's job: pg_dump -Fc -f FILE 'CONNINFO'");
     return DB_ERR;
 }
 
 static const DbOps pg_ops = {
-    pg_close, pg_exec, pg_prepare, pg_bind_int, pg_bind_double, pg_bind_text, pg_bind_null,
-    pg_step, pg_column_count, pg_col_null, pg_col_int, pg_col_double, pg_col_text, pg_finalize,
-    pg_begin_write, pg_begin_read, pg_commit, pg_rollback, pg_backup,
+    pg_close,       pg_exec,         pg_prepare,  pg_bind_int, pg_bind_double, pg_bind_text, pg_bind_null,
+    pg_step,        pg_column_count, pg_col_null, pg_col_int,  pg_col_double,  pg_col_text,  pg_finalize,
+    pg_begin_write, pg_begin_read,   pg_commit,   pg_rollback, pg_backup,
 };
 
 int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len) {

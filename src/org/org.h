@@ -13,56 +13,56 @@
 #include "../web/web.h"
 
 typedef struct Team {
-    int64_t     id;
-    int64_t     parent_id;     /* 0: top level */
+    int64_t id;
+    int64_t parent_id; /* 0: top level */
     const char *name;
-    const char *path;          /* '/1/5/' */
-    int         depth;         /* 0 for top level */
-    int64_t     n_members;     /* active people directly in the team */
-    int64_t     version;
-    int64_t     created_at, updated_at;
+    const char *path;  /* '/1/5/' */
+    int depth;         /* 0 for top level */
+    int64_t n_members; /* active people directly in the team */
+    int64_t version;
+    int64_t created_at, updated_at;
 } Team;
 
 typedef struct User {
-    int64_t     id;
+    int64_t id;
     const char *login;
     const char *name;
-    const char *email;         /* NULL when none */
-    const char *role;          /* "admin" | "supervisor" | "member" | "viewer" */
-    int64_t     team_id;       /* 0: none */
+    const char *email; /* NULL when none */
+    const char *role;  /* "admin" | "supervisor" | "member" | "viewer" */
+    int64_t team_id;   /* 0: none */
     const char *team_name;
-    const char *locale;        /* NULL: follow the browser */
-    bool        disabled;
-    int64_t     version;
-    int64_t     created_at, updated_at;
+    const char *locale; /* NULL: follow the browser */
+    bool disabled;
+    int64_t version;
+    int64_t created_at, updated_at;
 } User;
 
 typedef struct UserFilter {
-    const char *team_path;     /* only teams under this path (scope); NULL: all */
-    int64_t     team_id;       /* 0: any */
-    const char *role;          /* NULL: any */
-    const char *q;             /* substring of name or login; NULL: none */
-    bool        include_disabled;
-    int64_t     after_id;      /* cursor */
-    int         limit;
+    const char *team_path; /* only teams under this path (scope); NULL: all */
+    int64_t team_id;       /* 0: any */
+    const char *role;      /* NULL: any */
+    const char *q;         /* substring of name or login; NULL: none */
+    bool include_disabled;
+    int64_t after_id; /* cursor */
+    int limit;
 } UserFilter;
 
 typedef struct AuditEntry {
-    int64_t     id, at, user_id, entity_id;
+    int64_t id, at, user_id, entity_id;
     const char *user_name, *action, *entity, *before_json, *after_json, *ip;
 } AuditEntry;
 
 typedef struct AuditFilter {
-    int64_t     user_id;       /* 0: anyone */
-    const char *entity;        /* NULL: any */
-    int64_t     entity_id;     /* 0: any */
-    int64_t     from_ms, to_ms;/* 0: open */
-    int64_t     before_id;     /* cursor (newest first) */
-    int         limit;
+    int64_t user_id;        /* 0: anyone */
+    const char *entity;     /* NULL: any */
+    int64_t entity_id;      /* 0: any */
+    int64_t from_ms, to_ms; /* 0: open */
+    int64_t before_id;      /* cursor (newest first) */
+    int limit;
 } AuditFilter;
 
 typedef struct Token {
-    int64_t     id, user_id, created_at, last_used_at, revoked_at;
+    int64_t id, user_id, created_at, last_used_at, revoked_at;
     const char *name, *prefix, *user_name;
 } Token;
 
@@ -74,8 +74,8 @@ int org_team_get(Req *r, int64_t id, Team *t);
 /* Create / rename-or-move / soft-delete; each validates, writes, audits in one
  * transaction, and returns 0 or a req_fail() status. */
 int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out);
-int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *name, bool move,
-                    int64_t new_parent_id, Team *out);
+int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *name, bool move, int64_t new_parent_id,
+                    Team *out);
 int org_team_delete(Req *r, int64_t id, int64_t expected_version);
 void org_team_json(JsonW *w, const Team *t);
 
@@ -87,9 +87,9 @@ int org_users_each(Req *r, const UserFilter *f, void (*fn)(Req *r, const User *u
 int org_user_get(Req *r, int64_t id, User *u);
 typedef struct UserInput {
     const char *login, *name, *email, *role, *locale, *password;
-    int64_t     team_id;
-    bool        has_name, has_email, has_role, has_team, has_locale, has_disabled;
-    bool        disabled;
+    int64_t team_id;
+    bool has_name, has_email, has_role, has_team, has_locale, has_disabled;
+    bool disabled;
 } UserInput;
 int org_user_create(Req *r, const UserInput *in, User *out);
 int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInput *in, User *out);

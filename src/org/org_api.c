@@ -9,9 +9,7 @@
 
 /* ---------- helpers ---------- */
 
-static int cursor_param(Req *r, int64_t *after) {
-    return req_query_int(r, "cursor", 0, INT64_MAX, 0, after);
-}
+static int cursor_param(Req *r, int64_t *after) { return req_query_int(r, "cursor", 0, INT64_MAX, 0, after); }
 
 static void write_next_cursor(JsonW *w, bool more, int64_t last_id) {
     jw_key(w, "next_cursor");
@@ -102,9 +100,9 @@ static int org_api_teams_delete(Req *r) {
 /* ---------- people ---------- */
 
 typedef struct UserStream {
-    JsonW  *w;
-    int     limit;   /* rows to write; one more tells that a next page exists */
-    int     n;       /* rows seen */
+    JsonW *w;
+    int limit;       /* rows to write; one more tells that a next page exists */
+    int n;           /* rows seen */
     int64_t last_id; /* id of the last row written (the next cursor) */
 } UserStream;
 
@@ -126,7 +124,8 @@ static int org_api_users_list(Req *r) {
     f.role = req_query(r, "role");
     if (f.role && !org_role_valid(f.role)) return req_fail(r, 400, "role", "error.role_unknown");
     const char *q = req_query(r, "q");
-    if (q && req_check_text(r, "q", q, 0, 100, false, &f.q) != 0) return req_fail(r, 400, NULL, NULL); /* a query: 400 */
+    if (q && req_check_text(r, "q", q, 0, 100, false, &f.q) != 0)
+        return req_fail(r, 400, NULL, NULL); /* a query: 400 */
     if (f.q && !*f.q) f.q = NULL;
     f.team_id = team_id;
     f.include_disabled = include_disabled == 1;
@@ -347,11 +346,12 @@ static int org_api_audit_list(Req *r) {
     if (req_query_int(r, "limit", 1, 200, 50, &limit) != 0 ||
         req_query_int(r, "cursor", 0, INT64_MAX, 0, &f.before_id) != 0 ||
         req_query_int(r, "user_id", 1, INT64_MAX, 0, &f.user_id) != 0 ||
-        req_query_int(r, "entity_id", 1, INT64_MAX, 0, &f.entity_id) != 0 || parse_time_param(r, "from", &f.from_ms) != 0 ||
-        parse_time_param(r, "to", &f.to_ms) != 0)
+        req_query_int(r, "entity_id", 1, INT64_MAX, 0, &f.entity_id) != 0 ||
+        parse_time_param(r, "from", &f.from_ms) != 0 || parse_time_param(r, "to", &f.to_ms) != 0)
         return -1;
     const char *entity = req_query(r, "entity");
-    if (entity && req_check_text(r, "entity", entity, 0, 40, false, &f.entity) != 0) return req_fail(r, 400, NULL, NULL);
+    if (entity && req_check_text(r, "entity", entity, 0, 40, false, &f.entity) != 0)
+        return req_fail(r, 400, NULL, NULL);
     if (f.entity && !*f.entity) f.entity = NULL;
     if (f.from_ms && f.to_ms && f.to_ms <= f.from_ms) return req_fail(r, 400, "to", "error.range_order");
     f.limit = (int)limit + 1;

@@ -16,15 +16,15 @@
 enum { ORG_LOCK_ADMINS = 0x6f726701 }; /* db_lock_key: changes that may remove an admin */
 
 /* Serialises through the streaming writer into arena memory (audit snapshots). */
-#define SNAPSHOT(r, fn, obj)                                  \
-    ({                                                        \
-        Buf b_ = {0};                                         \
-        JsonW w_;                                             \
-        jw_init(&w_, &b_);                                    \
-        fn(&w_, (obj));                                       \
-        char *s_ = arena_strdup((r)->arena, buf_cstr(&b_));   \
-        buf_free(&b_);                                        \
-        s_;                                                   \
+#define SNAPSHOT(r, fn, obj)                                                                                           \
+    ({                                                                                                                 \
+        Buf b_ = {0};                                                                                                  \
+        JsonW w_;                                                                                                      \
+        jw_init(&w_, &b_);                                                                                             \
+        fn(&w_, (obj));                                                                                                \
+        char *s_ = arena_strdup((r)->arena, buf_cstr(&b_));                                                            \
+        buf_free(&b_);                                                                                                 \
+        s_;                                                                                                            \
     })
 
 static int fail_tx(Req *r, int status, const char *field, const char *key) {
@@ -160,7 +160,8 @@ static int team_name_taken(Req *r, const char *name, int64_t parent_id, int64_t 
 
 int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     const char *parent_path = "/";
-    if (parent_id && !(parent_path = web_team_path(r, parent_id))) return req_fail(r, 422, "parent_id", "error.team_unknown");
+    if (parent_id && !(parent_path = web_team_path(r, parent_id)))
+        return req_fail(r, 422, "parent_id", "error.team_unknown");
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     bool taken = false;
     if (team_name_taken(r, name, parent_id, 0, &taken) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
@@ -199,8 +200,8 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     return 0;
 }
 
-int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *name, bool move,
-                    int64_t new_parent_id, Team *out) {
+int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *name, bool move, int64_t new_parent_id,
+                    Team *out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Team before;
     int rc = org_team_get(r, id, &before);
@@ -216,7 +217,8 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
             new_path = arena_printf(r->arena, "/%lld/", (long long)id);
         } else {
             const char *parent_path = web_team_path(r, parent_id);
-            if (!parent_path || !web_can_read_team(r, parent_id)) return fail_tx(r, 422, "parent_id", "error.team_unknown");
+            if (!parent_path || !web_can_read_team(r, parent_id))
+                return fail_tx(r, 422, "parent_id", "error.team_unknown");
             if (!web_can_manage_team(r, parent_id)) return fail_tx(r, 403, "parent_id", "error.forbidden");
             if (strncmp(parent_path, before.path, strlen(before.path)) == 0)
                 return fail_tx(r, 422, "parent_id", "error.team_cycle");
@@ -308,8 +310,8 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
 /* ======================= people ======================= */
 
 bool org_role_valid(const char *role) {
-    return role && (strcmp(role, "admin") == 0 || strcmp(role, "supervisor") == 0 ||
-                    strcmp(role, "member") == 0 || strcmp(role, "viewer") == 0);
+    return role && (strcmp(role, "admin") == 0 || strcmp(role, "supervisor") == 0 || strcmp(role, "member") == 0 ||
+                    strcmp(role, "viewer") == 0);
 }
 
 static void user_from_row(Req *r, DbStmt *st, User *u) {
@@ -398,7 +400,7 @@ int org_users_each(Req *r, const UserFilter *f, void (*fn)(Req *r, const User *u
 
 typedef struct UserCollect {
     User *rows;
-    int   n, cap;
+    int n, cap;
 } UserCollect;
 
 static void collect_user(Req *r, const User *u, void *ctx) {
@@ -455,9 +457,11 @@ static bool email_valid(const char *s) {
 /* Shared checks of create and update; adds field errors. */
 static void check_user_input(Req *r, const UserInput *in, bool creating) {
     if (creating && (!in->login || !login_valid(in->login))) req_error(r, "login", "error.login_format");
-    if ((creating || in->has_email) && in->email && !email_valid(in->email)) req_error(r, "email", "error.email_format");
+    if ((creating || in->has_email) && in->email && !email_valid(in->email))
+        req_error(r, "email", "error.email_format");
     if ((creating || in->has_role) && !org_role_valid(in->role)) req_error(r, "role", "error.role_unknown");
-    if ((creating || in->has_locale) && in->locale && !i18n_supported(in->locale)) req_error(r, "locale", "error.locale_unknown");
+    if ((creating || in->has_locale) && in->locale && !i18n_supported(in->locale))
+        req_error(r, "locale", "error.locale_unknown");
     if (creating && in->password) {
         const char *problem = auth_password_problem(in->password);
         if (problem) req_error(r, "password", problem);
@@ -547,11 +551,12 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
         if (self) return fail_tx(r, 422, "disabled", "error.disable_self");
         after.disabled = in->disabled;
     }
-    bool loses_admin = strcmp(before.role, "admin") == 0 && !before.disabled &&
-                       (strcmp(after.role, "admin") != 0 || after.disabled);
+    bool loses_admin =
+        strcmp(before.role, "admin") == 0 && !before.disabled && (strcmp(after.role, "admin") != 0 || after.disabled);
     /* Two admins demoting each other at once must not both succeed: the count
      * is taken under a lock every such change takes (PostgreSQL). */
-    if (loses_admin && db_lock_key(r->db, ORG_LOCK_ADMINS) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (loses_admin && db_lock_key(r->db, ORG_LOCK_ADMINS) != DB_OK)
+        return fail_tx(r, 503, NULL, "error.db_unavailable");
     if (loses_admin && active_admins(r) <= 1) return fail_tx(r, 409, "role", "error.last_admin");
     DbStmt *st;
     if (db_prepare(r->db,
@@ -576,8 +581,8 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     if (after.disabled && !before.disabled) {
         /* A disabled person is logged out everywhere and their tokens stop working. */
         if (auth_revoke_sessions(r->db, id, 0) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");
-        if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
-                       &st) != DB_OK)
+        if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL", &st) !=
+            DB_OK)
             return fail_tx(r, 503, NULL, "error.db_unavailable");
         db_bind_int(st, 1, time_now_ms());
         db_bind_int(st, 2, id);

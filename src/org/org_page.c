@@ -38,9 +38,12 @@ static const char *scope_root(Req *r) {
 
 /* A local path to go back to: must start with one '/' (no open redirects). */
 static const char *safe_next(Req *r, const char *next) {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') || strchr(next, '\n'))
-        return "/";
     (void)r;
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\') return "/";
+    /* Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil")
+     * and read a backslash as a slash: refuse any of them anywhere. */
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        if (*p < 0x20 || *p == 0x7F || *p == '\\') return "/";
     return next;
 }
 
@@ -85,10 +88,10 @@ static void flash_errors(Req *r) {
         /* Name the field ("Name: required") so the list reads on its own. */
         const char *label_key = e[i].field ? arena_printf(r->arena, "field.%s", e[i].field) : NULL;
         if (label_key && i18n_has(r->locale, label_key))
-            html_printf(r, "<li>%s</li>",
-                        i18n_fmt(r->arena, r->locale, "form.error_item", 2, (const char *[]){T(r, label_key), e[i].message}));
-        else
-            html_printf(r, "<li>%s</li>", e[i].message);
+            html_printf(
+                r, "<li>%s</li>",
+                i18n_fmt(r->arena, r->locale, "form.error_item", 2, (const char *[]){T(r, label_key), e[i].message}));
+        else html_printf(r, "<li>%s</li>", e[i].message);
     }
     html_raw(r, "</ul></div>");
 }
@@ -202,14 +205,16 @@ static int org_page_home(Req *r) {
     html_raw(r, "<div class=\"grid cards\">");
     html_printf(r, "<section class=\"card stat\"><h2>%s</h2><p class=\"big\">%s</p><p class=\"muted\">%s</p></section>",
                 T(r, "home.my_team"), has_team ? mine.name : T(r, "team.none"), role_label(r, role_name(r->who->role)));
-    html_printf(r, "<section class=\"card stat\"><h2>%s</h2><p class=\"big\">%s</p><p><a href=\"/teams\">%s</a></p></section>",
-                T(r, "home.teams"), html_int(r, n_teams), T(r, "home.see_teams"));
-    html_printf(r, "<section class=\"card stat\"><h2>%s</h2><p class=\"big\">%s</p><p><a href=\"/people\">%s</a></p></section>",
-                T(r, "home.people"), html_int(r, people), T(r, "home.see_people"));
+    html_printf(
+        r, "<section class=\"card stat\"><h2>%s</h2><p class=\"big\">%s</p><p><a href=\"/teams\">%s</a></p></section>",
+        T(r, "home.teams"), html_int(r, n_teams), T(r, "home.see_teams"));
+    html_printf(
+        r, "<section class=\"card stat\"><h2>%s</h2><p class=\"big\">%s</p><p><a href=\"/people\">%s</a></p></section>",
+        T(r, "home.people"), html_int(r, people), T(r, "home.see_people"));
     html_raw(r, "</div>");
     html_printf(r, "<section class=\"card\"><h2>%s</h2><p>%s</p><ul class=\"roadmap\">", T(r, "home.about_title"),
                 T(r, "home.about"));
-    static const char *modules[] = {"nav.goals", "nav.tasks", "nav.sops", "nav.kpis", "nav.problems",
+    static const char *modules[] = {"nav.goals", "nav.tasks",      "nav.sops",     "nav.kpis",      "nav.problems",
                                     "nav.risks", "nav.appraisals", "nav.meetings", "nav.customers", "nav.reports"};
     for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) html_printf(r, "<li>%s</li>", T(r, modules[i]));
     html_raw(r, "</ul></section>");
@@ -224,7 +229,8 @@ static int org_page_home(Req *r) {
                 shown++;
                 html_printf(r, "<li><time>%s</time> %s · %s %s</li>", html_time(r, rows[i].at, true),
                             rows[i].user_name ? rows[i].user_name : T(r, "audit.cli"),
-                            T(r, arena_printf(r->arena, "audit.action.%s", rows[i].action)), audit_subject(r, &rows[i]));
+                            T(r, arena_printf(r->arena, "audit.action.%s", rows[i].action)),
+                            audit_subject(r, &rows[i]));
             }
             html_printf(r, "</ul><p><a href=\"/audit\">%s</a></p></section>", T(r, "home.see_audit"));
         }
@@ -244,26 +250,33 @@ static void profile_page(Req *r, const User *u) {
     html_printf(r, "<h2>%s</h2><form method=\"post\" action=\"/profile\" class=\"stack\">", T(r, "profile.details"));
     html_csrf_field(r);
     html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)u->version);
-    html_printf(r, "<label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
-                T(r, "field.name"), u->name);
+    html_printf(
+        r,
+        "<label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
+        T(r, "field.name"), u->name);
     html_field_error(r, "name");
     html_printf(r, "<label for=\"f-email\">%s</label><input id=\"f-email\" name=\"email\" type=\"email\" value=\"%s\">",
                 T(r, "field.email"), u->email ? u->email : "");
     html_field_error(r, "email");
     html_printf(r, "<label for=\"f-locale\">%s</label><select id=\"f-locale\" name=\"locale\">", T(r, "field.locale"));
     html_printf(r, "<option value=\"\"%s>%s</option>", u->locale ? "" : " selected", T(r, "locale.auto"));
-    html_printf(r, "<option value=\"zh-CN\"%s>中文（简体）</option>", u->locale && strcmp(u->locale, "zh-CN") == 0 ? " selected" : "");
-    html_printf(r, "<option value=\"en\"%s>English</option></select>", u->locale && strcmp(u->locale, "en") == 0 ? " selected" : "");
-    html_printf(r, "<p class=\"muted\">%s</p>",
-                i18n_fmt(r->arena, r->locale, "profile.identity", 2, (const char *[]){u->login, role_label(r, u->role)}));
+    html_printf(r, "<option value=\"zh-CN\"%s>中文（简体）</option>",
+                u->locale && strcmp(u->locale, "zh-CN") == 0 ? " selected" : "");
+    html_printf(r, "<option value=\"en\"%s>English</option></select>",
+                u->locale && strcmp(u->locale, "en") == 0 ? " selected" : "");
+    html_printf(
+        r, "<p class=\"muted\">%s</p>",
+        i18n_fmt(r->arena, r->locale, "profile.identity", 2, (const char *[]){u->login, role_label(r, u->role)}));
     html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.save"));
-    html_printf(r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/profile/password\" class=\"stack\">",
-                T(r, "profile.password"));
+    html_printf(
+        r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/profile/password\" class=\"stack\">",
+        T(r, "profile.password"));
     html_csrf_field(r);
-    html_printf(r,
-                "<label for=\"f-current\">%s</label><input id=\"f-current\" name=\"current_password\" type=\"password\" "
-                "autocomplete=\"current-password\" required>",
-                T(r, "field.current_password"));
+    html_printf(
+        r,
+        "<label for=\"f-current\">%s</label><input id=\"f-current\" name=\"current_password\" type=\"password\" "
+        "autocomplete=\"current-password\" required>",
+        T(r, "field.current_password"));
     html_field_error(r, "current_password");
     html_printf(r,
                 "<label for=\"f-new\">%s</label><input id=\"f-new\" name=\"new_password\" type=\"password\" "
@@ -322,14 +335,17 @@ static void teams_page(Req *r) {
     int n = 0;
     if (org_teams_list(r, scope_root(r), &teams, &n) != 0) n = 0;
     if (is_manager(r)) {
-        html_printf(r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/teams\" class=\"inline-form\">",
+        html_printf(r,
+                    "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/teams\" class=\"inline-form\">",
                     T(r, "team.create"));
         html_csrf_field(r);
-        html_printf(r, "<label for=\"f-team-name\">%s</label><input id=\"f-team-name\" name=\"name\" required maxlength=\"100\">",
-                    T(r, "field.team_name"));
+        html_printf(
+            r,
+            "<label for=\"f-team-name\">%s</label><input id=\"f-team-name\" name=\"name\" required maxlength=\"100\">",
+            T(r, "field.team_name"));
         html_printf(r, "<label for=\"f-parent_id\">%s</label>", T(r, "field.parent_team"));
-        team_select(r, "f-parent_id", "parent_id", r->who->role == ROLE_ADMIN ? 0 : r->who->team_id, r->who->role == ROLE_ADMIN,
-                    "team.top_level", true);
+        team_select(r, "f-parent_id", "parent_id", r->who->role == ROLE_ADMIN ? 0 : r->who->team_id,
+                    r->who->role == ROLE_ADMIN, "team.top_level", true);
         html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.create"));
     }
     html_printf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "team.tree"));
@@ -346,12 +362,16 @@ static void teams_page(Req *r) {
             html_printf(r, "<form method=\"post\" action=\"/teams/%lld\" class=\"inline-form\">", (long long)t->id);
             html_csrf_field(r);
             html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)t->version);
-            html_printf(r, "<label for=\"f-name-%lld\">%s</label><input id=\"f-name-%lld\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
+            html_printf(r,
+                        "<label for=\"f-name-%lld\">%s</label><input id=\"f-name-%lld\" name=\"name\" required "
+                        "maxlength=\"100\" value=\"%s\">",
                         (long long)t->id, T(r, "field.team_name"), (long long)t->id, t->name);
             html_printf(r, "<label for=\"f-parent-%lld\">%s</label>", (long long)t->id, T(r, "field.parent_team"));
-            team_select(r, arena_printf(r->arena, "f-parent-%lld", (long long)t->id), "parent_id", t->parent_id, r->who->role == ROLE_ADMIN, "team.top_level", true);
+            team_select(r, arena_printf(r->arena, "f-parent-%lld", (long long)t->id), "parent_id", t->parent_id,
+                        r->who->role == ROLE_ADMIN, "team.top_level", true);
             html_printf(r, "<button type=\"submit\">%s</button></form>", T(r, "form.save"));
-            html_printf(r, "<form method=\"post\" action=\"/teams/%lld/delete\" class=\"inline-form\">", (long long)t->id);
+            html_printf(r, "<form method=\"post\" action=\"/teams/%lld/delete\" class=\"inline-form\">",
+                        (long long)t->id);
             html_csrf_field(r);
             html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)t->version);
             html_printf(r, "<button class=\"danger\" type=\"submit\" hx-confirm=\"%s\">%s</button></form></details>",
@@ -405,14 +425,18 @@ static void people_rows(Req *r, const UserFilter *f, User *users, int n, bool mo
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "people.empty"));
     for (int i = 0; i < n; i++) {
         const User *u = &users[i];
-        html_printf(r, "<tr class=\"%s\"><td><a href=\"/people/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+        html_printf(r,
+                    "<tr class=\"%s\"><td><a "
+                    "href=\"/people/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
                     u->disabled ? "disabled" : "", (long long)u->id, u->name, u->login, role_label(r, u->role),
                     u->team_name ? u->team_name : "—", u->disabled ? T(r, "status.disabled") : T(r, "status.active"));
     }
     if (more) {
         html_printf(r,
-                    "<tr><td colspan=\"5\"><a class=\"more\" href=\"/people?cursor=%lld&amp;team_id=%lld&amp;q=%s\">%s</a></td></tr>",
-                    (long long)users[n - 1].id, (long long)f->team_id, url_encode(r, f->q ? f->q : ""), T(r, "list.next"));
+                    "<tr><td colspan=\"5\"><a class=\"more\" "
+                    "href=\"/people?cursor=%lld&amp;team_id=%lld&amp;q=%s\">%s</a></td></tr>",
+                    (long long)users[n - 1].id, (long long)f->team_id, url_encode(r, f->q ? f->q : ""),
+                    T(r, "list.next"));
     }
     html_raw(r, "</tbody>");
 }
@@ -421,28 +445,38 @@ static void people_add_form(Req *r, const UserInput *in) {
     html_printf(r, "<section class=\"card\" id=\"add-person\"><h2>%s</h2>", T(r, "people.add"));
     html_raw(r, "<form method=\"post\" action=\"/people\" class=\"grid form-grid\">");
     html_csrf_field(r);
-    html_printf(r, "<div><label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
+    html_printf(r,
+                "<div><label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" "
+                "value=\"%s\">",
                 T(r, "field.name"), in && in->name ? in->name : "");
     html_field_error(r, "name");
-    html_printf(r, "</div><div><label for=\"f-login\">%s</label><input id=\"f-login\" name=\"login\" required maxlength=\"64\" "
-                   "pattern=\"[a-z0-9._\\-]{2,64}\" value=\"%s\"><p class=\"hint\">%s</p>",
-                T(r, "field.login"), in && in->login ? in->login : "", T(r, "people.login_hint"));
+    html_printf(
+        r,
+        "</div><div><label for=\"f-login\">%s</label><input id=\"f-login\" name=\"login\" required maxlength=\"64\" "
+        "pattern=\"[a-z0-9._\\-]{2,64}\" value=\"%s\"><p class=\"hint\">%s</p>",
+        T(r, "field.login"), in && in->login ? in->login : "", T(r, "people.login_hint"));
     html_field_error(r, "login");
-    html_printf(r, "</div><div><label for=\"f-email\">%s</label><input id=\"f-email\" name=\"email\" type=\"email\" value=\"%s\">",
-                T(r, "field.email"), in && in->email ? in->email : "");
+    html_printf(
+        r,
+        "</div><div><label for=\"f-email\">%s</label><input id=\"f-email\" name=\"email\" type=\"email\" value=\"%s\">",
+        T(r, "field.email"), in && in->email ? in->email : "");
     html_field_error(r, "email");
     html_printf(r, "</div><div><label for=\"f-role\">%s</label>", T(r, "field.role"));
     role_select(r, in && in->role ? in->role : "member", r->who->role == ROLE_ADMIN);
     html_field_error(r, "role");
     html_printf(r, "</div><div><label for=\"f-team_id\">%s</label>", T(r, "field.team"));
-    team_select(r, "f-team_id", "team_id", in ? in->team_id : r->who->team_id, r->who->role == ROLE_ADMIN, "team.none", true);
+    team_select(r, "f-team_id", "team_id", in ? in->team_id : r->who->team_id, r->who->role == ROLE_ADMIN, "team.none",
+                true);
     html_field_error(r, "team_id");
-    html_printf(r, "</div><div><label for=\"f-password\">%s</label><input id=\"f-password\" name=\"password\" type=\"password\" "
-                   "autocomplete=\"new-password\" minlength=\"8\"><p class=\"hint\">%s</p>",
-                T(r, "field.initial_password"), T(r, "people.password_hint"));
+    html_printf(
+        r,
+        "</div><div><label for=\"f-password\">%s</label><input id=\"f-password\" name=\"password\" type=\"password\" "
+        "autocomplete=\"new-password\" minlength=\"8\"><p class=\"hint\">%s</p>",
+        T(r, "field.initial_password"), T(r, "people.password_hint"));
     html_field_error(r, "password");
-    html_printf(r, "</div><div class=\"actions\"><button class=\"primary\" type=\"submit\">%s</button></div></form></section>",
-                T(r, "people.add_submit"));
+    html_printf(
+        r, "</div><div class=\"actions\"><button class=\"primary\" type=\"submit\">%s</button></div></form></section>",
+        T(r, "people.add_submit"));
 }
 
 static int people_filter(Req *r, UserFilter *f) {
@@ -479,21 +513,27 @@ static void people_page(Req *r, const UserInput *in) {
     flash_notice(r);
     flash_errors(r);
     /* Live filter: htmx replaces only the table body as the person types. */
-    html_raw(r, "<form class=\"filters\" method=\"get\" action=\"/people\" hx-get=\"/people\" hx-target=\"#people-rows\" "
-                "hx-select=\"#people-rows\" hx-swap=\"outerHTML\" hx-trigger=\"input changed delay:300ms, change\" "
-                "hx-push-url=\"true\">");
-    html_printf(r, "<label for=\"f-q\">%s</label><input id=\"f-q\" name=\"q\" type=\"search\" maxlength=\"100\" value=\"%s\" placeholder=\"%s\">",
+    html_raw(r,
+             "<form class=\"filters\" method=\"get\" action=\"/people\" hx-get=\"/people\" hx-target=\"#people-rows\" "
+             "hx-select=\"#people-rows\" hx-swap=\"outerHTML\" hx-trigger=\"input changed delay:300ms, change\" "
+             "hx-push-url=\"true\">");
+    html_printf(r,
+                "<label for=\"f-q\">%s</label><input id=\"f-q\" name=\"q\" type=\"search\" maxlength=\"100\" "
+                "value=\"%s\" placeholder=\"%s\">",
                 T(r, "form.search"), f.q ? f.q : "", T(r, "people.search_hint"));
     html_printf(r, "<label for=\"f-filter-team\">%s</label>", T(r, "field.team"));
     team_select(r, "f-filter-team", "team_id", f.team_id, true, "team.all", false);
-    html_printf(r, "<label class=\"check\"><input type=\"checkbox\" name=\"include_disabled\" value=\"1\"%s> %s</label>",
+    html_printf(r,
+                "<label class=\"check\"><input type=\"checkbox\" name=\"include_disabled\" value=\"1\"%s> %s</label>",
                 f.include_disabled ? " checked" : "", T(r, "people.include_disabled"));
     html_printf(r, "<noscript><button type=\"submit\">%s</button></noscript></form>", T(r, "form.filter"));
-    html_printf(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list\"><caption class=\"sr-only\">%s</caption><thead><tr>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th></tr></thead>",
-                T(r, "nav.people"), T(r, "nav.people"), T(r, "field.name"), T(r, "field.login"), T(r, "field.role"), T(r, "field.team"),
-                T(r, "field.status"));
+    html_printf(r,
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table "
+                "class=\"list\"><caption class=\"sr-only\">%s</caption><thead><tr>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th></tr></thead>",
+                T(r, "nav.people"), T(r, "nav.people"), T(r, "field.name"), T(r, "field.login"), T(r, "field.role"),
+                T(r, "field.team"), T(r, "field.status"));
     people_rows(r, &f, users, n, more);
     html_raw(r, "</table></div>");
     if (is_manager(r)) people_add_form(r, in);
@@ -554,7 +594,10 @@ static void person_page(Req *r, const User *u) {
     if (strcmp(u->role, "admin") == 0 && r->who->role != ROLE_ADMIN) can_edit = false;
     html_raw(r, "<div class=\"grid two\"><section class=\"card\">");
     if (!can_edit) {
-        html_printf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+        html_printf(r,
+                    "<dl "
+                    "class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</"
+                    "dt><dd>%s</dd></dl>",
                     T(r, "field.login"), u->login, T(r, "field.email"), u->email ? u->email : "—", T(r, "field.team"),
                     u->team_name ? u->team_name : "—", T(r, "field.since"), html_time(r, u->created_at, false));
         html_raw(r, "</section></div>");
@@ -565,9 +608,12 @@ static void person_page(Req *r, const User *u) {
                 (long long)u->id);
     html_csrf_field(r);
     html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)u->version);
-    html_printf(r, "<p class=\"muted\">%s</p>", i18n_fmt(r->arena, r->locale, "people.login_is", 1, (const char *[]){u->login}));
-    html_printf(r, "<label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
-                T(r, "field.name"), u->name);
+    html_printf(r, "<p class=\"muted\">%s</p>",
+                i18n_fmt(r->arena, r->locale, "people.login_is", 1, (const char *[]){u->login}));
+    html_printf(
+        r,
+        "<label for=\"f-name\">%s</label><input id=\"f-name\" name=\"name\" required maxlength=\"100\" value=\"%s\">",
+        T(r, "field.name"), u->name);
     html_field_error(r, "name");
     html_printf(r, "<label for=\"f-email\">%s</label><input id=\"f-email\" name=\"email\" type=\"email\" value=\"%s\">",
                 T(r, "field.email"), u->email ? u->email : "");
@@ -580,17 +626,21 @@ static void person_page(Req *r, const User *u) {
     html_field_error(r, "team_id");
     html_printf(r, "<label for=\"f-locale\">%s</label><select id=\"f-locale\" name=\"locale\">", T(r, "field.locale"));
     html_printf(r, "<option value=\"\"%s>%s</option>", u->locale ? "" : " selected", T(r, "locale.auto"));
-    html_printf(r, "<option value=\"zh-CN\"%s>中文（简体）</option>", u->locale && strcmp(u->locale, "zh-CN") == 0 ? " selected" : "");
-    html_printf(r, "<option value=\"en\"%s>English</option></select>", u->locale && strcmp(u->locale, "en") == 0 ? " selected" : "");
+    html_printf(r, "<option value=\"zh-CN\"%s>中文（简体）</option>",
+                u->locale && strcmp(u->locale, "zh-CN") == 0 ? " selected" : "");
+    html_printf(r, "<option value=\"en\"%s>English</option></select>",
+                u->locale && strcmp(u->locale, "en") == 0 ? " selected" : "");
     html_printf(r, "<label class=\"check\"><input type=\"checkbox\" name=\"disabled\" value=\"1\"%s> %s</label>",
                 u->disabled ? " checked" : "", T(r, "people.disabled_label"));
     html_field_error(r, "disabled");
     html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.save"));
-    html_printf(r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/people/%lld/password\" class=\"stack\">",
-                T(r, "people.reset_password"), (long long)u->id);
+    html_printf(
+        r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/people/%lld/password\" class=\"stack\">",
+        T(r, "people.reset_password"), (long long)u->id);
     html_csrf_field(r);
-    html_printf(r, "<label for=\"f-new\">%s</label><input id=\"f-new\" name=\"password\" type=\"password\" "
-                   "autocomplete=\"new-password\" minlength=\"8\" required>",
+    html_printf(r,
+                "<label for=\"f-new\">%s</label><input id=\"f-new\" name=\"password\" type=\"password\" "
+                "autocomplete=\"new-password\" minlength=\"8\" required>",
                 T(r, "field.new_password"));
     html_field_error(r, "password");
     html_printf(r, "<p class=\"muted\">%s</p><button type=\"submit\">%s</button></form>", T(r, "people.reset_hint"),
@@ -648,21 +698,26 @@ static void tokens_page(Req *r, const char *new_token) {
     html_printf(r, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/tokens\" class=\"inline-form\">",
                 T(r, "tokens.create"));
     html_csrf_field(r);
-    html_printf(r, "<label for=\"f-token-name\">%s</label><input id=\"f-token-name\" name=\"name\" required maxlength=\"100\" placeholder=\"%s\">",
+    html_printf(r,
+                "<label for=\"f-token-name\">%s</label><input id=\"f-token-name\" name=\"name\" required "
+                "maxlength=\"100\" placeholder=\"%s\">",
                 T(r, "field.token_name"), T(r, "tokens.name_hint"));
     html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></section>", T(r, "form.create"));
     Token *tokens;
     int n = 0;
     if (org_tokens_list(r, r->who->user_id, &tokens, &n) != 0) n = 0;
-    html_printf(r, "<section class=\"card\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list\"><thead><tr><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"><span class=\"sr-only\">%s</span></th></tr></thead><tbody>",
-                T(r, "nav.tokens"), T(r, "field.token_name"), T(r, "tokens.prefix"), T(r, "tokens.created"), T(r, "tokens.last_used"),
-                T(r, "form.actions"));
+    html_printf(r,
+                "<section class=\"card\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+                "aria-label=\"%s\"><table class=\"list\"><thead><tr><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"><span "
+                "class=\"sr-only\">%s</span></th></tr></thead><tbody>",
+                T(r, "nav.tokens"), T(r, "field.token_name"), T(r, "tokens.prefix"), T(r, "tokens.created"),
+                T(r, "tokens.last_used"), T(r, "form.actions"));
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "tokens.empty"));
     for (int i = 0; i < n; i++) {
         const Token *t = &tokens[i];
-        html_printf(r, "<tr class=\"%s\"><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>", t->revoked_at ? "disabled" : "",
-                    t->name, t->prefix, html_time(r, t->created_at, true),
+        html_printf(r, "<tr class=\"%s\"><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>",
+                    t->revoked_at ? "disabled" : "", t->name, t->prefix, html_time(r, t->created_at, true),
                     t->last_used_at ? html_time(r, t->last_used_at, true) : T(r, "tokens.never"));
         if (t->revoked_at) html_printf(r, "%s", T(r, "tokens.revoked"));
         else {
@@ -729,8 +784,8 @@ static const char *audit_value(Req *r, const char *key, json_t *v) {
 /* "Field: before → after" for every key that changed, with field labels from
  * the catalog. Bookkeeping keys (ids, paths, versions, times) are left out. */
 static void audit_changes(Req *r, const AuditEntry *e) {
-    static const char *const hidden[] = {"id", "version", "created_at", "updated_at", "path", "depth",
-                                         "members", "team_id", "parent_id", NULL};
+    static const char *const hidden[] = {"id",    "version", "created_at", "updated_at", "path",
+                                         "depth", "members", "team_id",    "parent_id",  NULL};
     json_t *before = e->before_json ? json_loads(e->before_json, 0, NULL) : NULL;
     json_t *after = e->after_json ? json_loads(e->after_json, 0, NULL) : NULL;
     json_t *base = after ? after : before;
@@ -753,8 +808,7 @@ static void audit_changes(Req *r, const AuditEntry *e) {
         if (before && after)
             html_printf(r, "<li><span class=\"k\">%s</span> %s → %s</li>", label, audit_value(r, key, b),
                         audit_value(r, key, a));
-        else
-            html_printf(r, "<li><span class=\"k\">%s</span> %s</li>", label, audit_value(r, key, a ? a : b));
+        else html_printf(r, "<li><span class=\"k\">%s</span> %s</li>", label, audit_value(r, key, a ? a : b));
         if (++shown >= 8) break;
     }
     if (!shown) html_raw(r, "<li>—</li>");
@@ -793,26 +847,33 @@ static int org_page_audit(Req *r) {
     User *users;
     int nu = 0;
     org_users_list(r, &uf, &users, &nu);
-    html_printf(r, "<label for=\"f-user\">%s</label><select id=\"f-user\" name=\"user_id\"><option value=\"\">%s</option>",
+    html_printf(r,
+                "<label for=\"f-user\">%s</label><select id=\"f-user\" name=\"user_id\"><option value=\"\">%s</option>",
                 T(r, "audit.who"), T(r, "audit.anyone"));
     for (int i = 0; i < nu; i++)
         html_printf(r, "<option value=\"%lld\"%s>%s (%s)</option>", (long long)users[i].id,
                     users[i].id == f.user_id ? " selected" : "", users[i].name, users[i].login);
-    html_printf(r, "</select><label for=\"f-entity\">%s</label><select id=\"f-entity\" name=\"entity\"><option value=\"\">%s</option>",
+    html_printf(r,
+                "</select><label for=\"f-entity\">%s</label><select id=\"f-entity\" name=\"entity\"><option "
+                "value=\"\">%s</option>",
                 T(r, "audit.entity"), T(r, "audit.any_entity"));
     static const char *entities[] = {"team", "user", "token", "session"};
     for (size_t i = 0; i < 4; i++)
         html_printf(r, "<option value=\"%s\"%s>%s</option>", entities[i],
                     f.entity && strcmp(f.entity, entities[i]) == 0 ? " selected" : "",
                     T(r, arena_printf(r->arena, "audit.entity.%s", entities[i])));
-    html_printf(r, "</select><label for=\"f-from\">%s</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"%s\">",
-                T(r, "audit.from"), from ? from : "");
-    html_printf(r, "<label for=\"f-to\">%s</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"%s\">", T(r, "audit.to"),
-                to ? to : "");
+    html_printf(
+        r, "</select><label for=\"f-from\">%s</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"%s\">",
+        T(r, "audit.from"), from ? from : "");
+    html_printf(r, "<label for=\"f-to\">%s</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"%s\">",
+                T(r, "audit.to"), to ? to : "");
     html_printf(r, "<button type=\"submit\">%s</button></form>", T(r, "form.filter"));
-    html_printf(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list audit\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                T(r, "nav.audit"), T(r, "audit.when"), T(r, "audit.who"), T(r, "audit.action"), T(r, "audit.entity"), T(r, "audit.changes"));
+    html_printf(r,
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list "
+                "audit\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+                T(r, "nav.audit"), T(r, "audit.when"), T(r, "audit.who"), T(r, "audit.action"), T(r, "audit.entity"),
+                T(r, "audit.changes"));
     if (!n) html_printf(r, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", T(r, "audit.empty"));
     for (int i = 0; i < n; i++) {
         const AuditEntry *e = &rows[i];
@@ -824,7 +885,9 @@ static int org_page_audit(Req *r) {
     }
     html_raw(r, "</tbody></table></div>");
     if (more)
-        html_printf(r, "<p><a class=\"more\" href=\"/audit?cursor=%lld&amp;user_id=%lld&amp;entity=%s&amp;from=%s&amp;to=%s\">%s</a></p>",
+        html_printf(r,
+                    "<p><a class=\"more\" "
+                    "href=\"/audit?cursor=%lld&amp;user_id=%lld&amp;entity=%s&amp;from=%s&amp;to=%s\">%s</a></p>",
                     (long long)rows[n - 1].id, (long long)f.user_id, url_encode(r, f.entity ? f.entity : ""),
                     url_encode(r, from ? from : ""), url_encode(r, to ? to : ""), T(r, "list.next"));
     page_end(r);

@@ -28,15 +28,15 @@ typedef enum Role {
 
 /* Who is calling. Arena memory of the request. */
 typedef struct Principal {
-    int64_t     user_id;
+    int64_t user_id;
     const char *login;
     const char *name;
-    Role        role;
-    int64_t     team_id;     /* 0: no team */
-    const char *team_path;   /* '/1/5/' of team_id, "" when none */
-    const char *locale;      /* stored preference, NULL when none */
-    int64_t     session_id;  /* 0 when authenticated by an API token */
-    const char *csrf_token;  /* the session's CSRF token; NULL for tokens */
+    Role role;
+    int64_t team_id;        /* 0: no team */
+    const char *team_path;  /* '/1/5/' of team_id, "" when none */
+    const char *locale;     /* stored preference, NULL when none */
+    int64_t session_id;     /* 0 when authenticated by an API token */
+    const char *csrf_token; /* the session's CSRF token; NULL for tokens */
 } Principal;
 
 typedef struct FieldError {
@@ -55,44 +55,44 @@ typedef int (*ScopeFn)(Req *r, int64_t *team_id);
  * router checks (deny by default: a route with no rule is refused). */
 enum {
     ACC_ROLES_MASK = 0xF,
-    ACC_PUBLIC = 1 << 4,        /* no login */
-    ACC_SCOPE_READ = 1 << 5,    /* target team must be readable */
-    ACC_SCOPE_MANAGE = 1 << 6,  /* target team must be manageable */
-    ACC_NO_CSRF = 1 << 7,       /* unsafe method allowed without CSRF (login form: own check) */
+    ACC_PUBLIC = 1 << 4,       /* no login */
+    ACC_SCOPE_READ = 1 << 5,   /* target team must be readable */
+    ACC_SCOPE_MANAGE = 1 << 6, /* target team must be manageable */
+    ACC_NO_CSRF = 1 << 7,      /* unsafe method allowed without CSRF (login form: own check) */
 };
-#define ACCESS_PUBLIC ACC_PUBLIC
-#define ACCESS_ANY_USER (ROLE_VIEWER | ROLE_MEMBER | ROLE_SUPERVISOR | ROLE_ADMIN)
-#define ACCESS_WRITER (ROLE_MEMBER | ROLE_SUPERVISOR | ROLE_ADMIN)
-#define ACCESS_MANAGER (ROLE_SUPERVISOR | ROLE_ADMIN)
-#define ACCESS_ADMIN (ROLE_ADMIN)
-#define ACCESS_TEAM_READ (ACCESS_ANY_USER | ACC_SCOPE_READ)
+#define ACCESS_PUBLIC      ACC_PUBLIC
+#define ACCESS_ANY_USER    (ROLE_VIEWER | ROLE_MEMBER | ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ACCESS_WRITER      (ROLE_MEMBER | ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ACCESS_MANAGER     (ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ACCESS_ADMIN       (ROLE_ADMIN)
+#define ACCESS_TEAM_READ   (ACCESS_ANY_USER | ACC_SCOPE_READ)
 #define ACCESS_TEAM_MANAGE (ACCESS_MANAGER | ACC_SCOPE_MANAGE)
 
 struct Route {
-    const char *method;     /* "GET", "POST", "PATCH", "DELETE" */
-    const char *pattern;    /* "/api/v1/users/{id}" */
-    Handler     handler;
-    unsigned    access;     /* ACCESS_* */
-    ScopeFn     scope;      /* required with ACC_SCOPE_*; NULL otherwise */
-    size_t      max_body;   /* 0: default (1 MiB) */
-    bool        cache;      /* GET answers for API tokens may be reused while the data is unchanged */
+    const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+    const char *pattern; /* "/api/v1/users/{id}" */
+    Handler handler;
+    unsigned access; /* ACCESS_* */
+    ScopeFn scope;   /* required with ACC_SCOPE_*; NULL otherwise */
+    size_t max_body; /* 0: default (1 MiB) */
+    bool cache;      /* GET answers for API tokens may be reused while the data is unchanged */
 };
 
 /* The request. Fields are read-only for handlers except through functions. */
 struct Req {
-    Arena           *arena;
-    Db              *db;          /* read-write on unsafe methods, read-only on GET */
-    const Principal *who;         /* NULL when anonymous */
-    const char      *locale;      /* "zh-CN" or "en" */
-    const char      *method;
-    const char      *path;
-    const Route     *route;
-    bool             is_api;      /* path under /api/ */
-    bool             is_htmx;     /* HX-Request: true */
-    const char      *client_ip;
-    char             request_id[17];
+    Arena *arena;
+    Db *db;               /* read-write on unsafe methods, read-only on GET */
+    const Principal *who; /* NULL when anonymous */
+    const char *locale;   /* "zh-CN" or "en" */
+    const char *method;
+    const char *path;
+    const Route *route;
+    bool is_api;  /* path under /api/ */
+    bool is_htmx; /* HX-Request: true */
+    const char *client_ip;
+    char request_id[17];
     /* private to the web layer */
-    struct ReqPriv  *priv;
+    struct ReqPriv *priv;
 };
 
 /* ---- input ---- */
@@ -113,14 +113,13 @@ int req_json_only(Req *r, json_t *obj, const char *const *allowed);
 /* Typed JSON field readers. *present tells whether the key was given.
  * Strings: valid UTF-8, no control characters, trimmed length in code points
  * within [min,max]. Return 0 or an error (field named). */
-int req_json_str(Req *r, json_t *obj, const char *key, int min, int max, bool required,
-                 const char **out, bool *present);
-int req_json_int(Req *r, json_t *obj, const char *key, int64_t min, int64_t max, bool required,
-                 int64_t *out, bool *present, bool *is_null);
+int req_json_str(Req *r, json_t *obj, const char *key, int min, int max, bool required, const char **out,
+                 bool *present);
+int req_json_int(Req *r, json_t *obj, const char *key, int64_t min, int64_t max, bool required, int64_t *out,
+                 bool *present, bool *is_null);
 int req_json_bool(Req *r, json_t *obj, const char *key, bool required, bool *out, bool *present);
 /* Checks a string from a form the same way as req_json_str. */
-int req_check_text(Req *r, const char *field, const char *value, int min, int max, bool required,
-                   const char **out);
+int req_check_text(Req *r, const char *field, const char *value, int min, int max, bool required, const char **out);
 
 /* ---- errors ---- */
 /* Adds a field error (message: an i18n key, translated to the caller's locale). */
@@ -165,8 +164,8 @@ const char *T(Req *r, const char *key);
 
 /* ---- audit (same transaction as the change) ---- */
 /* Appends an audit row for the caller. before/after: JSON texts or NULL. */
-int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id,
-              const char *before_json, const char *after_json);
+int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id, const char *before_json,
+              const char *after_json);
 
 /* ---- command line ---- */
 /* A request for the command line: no connection, the given database, an
@@ -180,11 +179,10 @@ const char *req_first_error(Req *r);
 
 /* ---- route tables ---- */
 typedef struct RouteTable {
-    const char  *module;
+    const char *module;
     const Route *routes;
-    int          n_routes;
+    int n_routes;
 } RouteTable;
-#define ROUTE_TABLE(mod, arr) \
-    const RouteTable mod##_route_table = {#mod, arr, (int)(sizeof arr / sizeof arr[0])}
+#define ROUTE_TABLE(mod, arr) const RouteTable mod##_route_table = {#mod, arr, (int)(sizeof arr / sizeof arr[0])}
 
 #endif

@@ -14,8 +14,7 @@
 #define SESSION_COOKIE "opsdesk_session"
 
 int auth_password_hash(const char *password, char out[AUTH_HASH_LEN]) {
-    return crypto_pwhash_str_alg(out, password, strlen(password), 2, 19u * 1024 * 1024,
-                                 crypto_pwhash_ALG_ARGON2ID13);
+    return crypto_pwhash_str_alg(out, password, strlen(password), 2, 19u * 1024 * 1024, crypto_pwhash_ALG_ARGON2ID13);
 }
 
 bool auth_password_verify(const char *hash, const char *password) {
@@ -67,16 +66,31 @@ static Principal *principal_from_row(Req *r, DbStmt *st, int base) {
     return p;
 }
 
+typedef enum Touched { TOUCH_TOKEN, TOUCH_SESSION } Touched;
+
+/* Records the last use of a token or session as a write like any other: under
+ * the writer lock, committed durably; a failure only loses the timestamp. */
+static void touch_row(Req *r, Touched what, int64_t id, int64_t now) {
+    Db *db = r->priv->rw;
+    if (db_in_tx(db) || db_begin_write(db) != DB_OK) return;
+    DbStmt *st;
+    int prc = what == TOUCH_TOKEN ? db_prepare(db, "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2", &st)
+                                  : db_prepare(db, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", &st);
+    if (prc != DB_OK) {
+        db_rollback(db);
+        return;
+    }
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, id);
+    int rc = db_step(st);
+    db_finalize(st);
+    if (rc < 0 || db_commit(db) != DB_OK) db_rollback(db);
+}
+
 static void touch_token(Req *r, int64_t token_id, int64_t last_used) {
     int64_t now = time_now_ms();
     if (now - last_used <= 60000) return; /* at most one write a minute per token */
-    DbStmt *st;
-    if (db_prepare(r->priv->rw, "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2", &st) == DB_OK) {
-        db_bind_int(st, 1, now);
-        db_bind_int(st, 2, token_id);
-        db_step(st);
-        db_finalize(st);
-    }
+    touch_row(r, TOUCH_TOKEN, token_id, now);
 }
 
 static int load_by_token(Req *r, const char *token) {
@@ -115,9 +129,9 @@ static int load_by_token(Req *r, const char *token) {
 }
 
 static void clear_cookie(Req *r) {
-    res_set_cookie(r, web_config()->secure_cookies
-                          ? SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure"
-                          : SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    res_set_cookie(r, web_config()->secure_cookies ? SESSION_COOKIE
+                          "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure"
+                                                   : SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
 }
 
 static int load_by_cookie(Req *r, const char *token) {
@@ -151,14 +165,8 @@ static int load_by_cookie(Req *r, const char *token) {
     db_finalize(st);
     r->who = p;
     r->priv->via_cookie = true;
-    if (now - last_seen > 60000) { /* idle clock: at most one write a minute */
-        if (db_prepare(r->priv->rw, "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2", &st) == DB_OK) {
-            db_bind_int(st, 1, now);
-            db_bind_int(st, 2, p->session_id);
-            db_step(st);
-            db_finalize(st);
-        }
-    }
+    if (now - last_seen > 60000) /* idle clock: at most one write a minute */
+        touch_row(r, TOUCH_SESSION, p->session_id, now);
     return 0;
 }
 
@@ -195,14 +203,15 @@ static void throttle_fail(Db *db, const char *key, int max) {
     int64_t now = time_now_ms();
     DbStmt *st;
     /* A failure outside the window starts a new window. */
-    if (db_prepare(db,
-                   "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?1, 1, ?2, 0)"
-                   " ON CONFLICT (key) DO UPDATE SET"
-                   " failures = CASE WHEN login_throttle.window_start < ?3 THEN 1 ELSE login_throttle.failures + 1 END,"
-                   " window_start = CASE WHEN login_throttle.window_start < ?3 THEN ?2 ELSE login_throttle.window_start END,"
-                   " locked_until = CASE WHEN login_throttle.window_start >= ?3 AND login_throttle.failures + 1 >= ?4"
-                   " THEN ?5 ELSE login_throttle.locked_until END",
-                   &st) != DB_OK)
+    if (db_prepare(
+            db,
+            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?1, 1, ?2, 0)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            " failures = CASE WHEN login_throttle.window_start < ?3 THEN 1 ELSE login_throttle.failures + 1 END,"
+            " window_start = CASE WHEN login_throttle.window_start < ?3 THEN ?2 ELSE login_throttle.window_start END,"
+            " locked_until = CASE WHEN login_throttle.window_start >= ?3 AND login_throttle.failures + 1 >= ?4"
+            " THEN ?5 ELSE login_throttle.locked_until END",
+            &st) != DB_OK)
         return;
     db_bind_text(st, 1, key);
     db_bind_int(st, 2, now);
@@ -224,7 +233,8 @@ static void throttle_clear(Db *db, const char *key) {
 /* ---------- login / logout ---------- */
 
 static const char *cookie_attrs(void) {
-    return web_config()->secure_cookies ? "; Path=/; HttpOnly; SameSite=Lax; Secure" : "; Path=/; HttpOnly; SameSite=Lax";
+    return web_config()->secure_cookies ? "; Path=/; HttpOnly; SameSite=Lax; Secure"
+                                        : "; Path=/; HttpOnly; SameSite=Lax";
 }
 
 int auth_login(Req *r, const char *login, const char *password) {

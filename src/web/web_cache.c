@@ -17,21 +17,21 @@
 enum { RESPONSE_SLOTS = 32, PRINCIPAL_SLOTS = 16, MAX_CACHED_BODY = 256 * 1024 };
 
 typedef struct ResponseSlot {
-    char       *key;          /* "user_id METHOD path?query" (malloc) */
-    int64_t     version;      /* data_version when stored */
-    char       *body;         /* malloc */
-    size_t      len;
+    char *key;       /* "user_id METHOD path?query" (malloc) */
+    int64_t version; /* data_version when stored */
+    char *body;      /* malloc */
+    size_t len;
     const char *content_type; /* static string of the route's reply */
-    char        etag[32];     /* "" when none */
-    uint64_t    used;         /* LRU clock */
+    char etag[32];            /* "" when none */
+    uint64_t used;            /* LRU clock */
 } ResponseSlot;
 
 typedef struct PrincipalSlot {
-    char      token_hash[65];
-    int64_t   version;
-    int64_t   token_id, last_used_at;
-    Principal p;              /* strings malloc'd */
-    uint64_t  used;
+    char token_hash[65];
+    int64_t version;
+    int64_t token_id, last_used_at;
+    Principal p; /* strings malloc'd */
+    uint64_t used;
 } PrincipalSlot;
 
 static _Thread_local ResponseSlot responses[RESPONSE_SLOTS];

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/i18n.h"
@@ -55,48 +56,64 @@ void html_printf(Req *r, const char *fmt, ...) {
             p = q + 1;
             continue;
         }
+        const char *flags = q;
         while (*q && strchr("-+ #0", *q)) q++;
-        bool star_prec = false;
-        while (*q >= '0' && *q <= '9') q++;
+        size_t n_flags = (size_t)(q - flags);
+        int width = -1;
+        if (*q == '*') width = va_arg(ap, int), q++;
+        else if (*q >= '0' && *q <= '9') {
+            width = 0;
+            while (*q >= '0' && *q <= '9') width = width * 10 + (*q++ - '0');
+        }
+        bool has_prec = false;
+        int prec = 0;
         if (*q == '.') {
             q++;
-            if (*q == '*') star_prec = true, q++;
-            while (*q >= '0' && *q <= '9') q++;
+            has_prec = true;
+            if (*q == '*') prec = va_arg(ap, int), q++;
+            else
+                while (*q >= '0' && *q <= '9') prec = prec * 10 + (*q++ - '0');
         }
-        int longs = 0;
-        bool size_t_mod = false;
-        while (*q == 'l' || *q == 'z' || *q == 'j' || *q == 'h') {
-            if (*q == 'l') longs++;
-            if (*q == 'z' || *q == 'j') size_t_mod = true;
-            q++;
-        }
+        const char *len_mod = q;
+        while (*q == 'l' || *q == 'z' || *q == 'j' || *q == 'h' || *q == 't' || *q == 'L') q++;
+        size_t n_len = (size_t)(q - len_mod);
         char conv = *q;
-        char spec[32];
-        size_t spec_len = (size_t)(q - pct + 1);
-        if (spec_len >= sizeof spec) spec_len = sizeof spec - 1;
-        memcpy(spec, pct, spec_len);
-        spec[spec_len] = 0;
+        /* The conversion rebuilt with literal width and precision, so that
+         * '*' arguments are consumed here and never misalign the va_list. */
+        char spec[48];
+        int k = snprintf(spec, sizeof spec, "%%%.*s", (int)n_flags, flags);
+        if (width >= 0) k += snprintf(spec + k, sizeof spec - (size_t)k, "%d", width);
+        if (has_prec) k += snprintf(spec + k, sizeof spec - (size_t)k, ".%d", prec);
+        snprintf(spec + k, sizeof spec - (size_t)k, "%.*s%c", (int)n_len, len_mod, conv);
+        bool is_long = n_len == 1 && len_mod[0] == 'l', is_llong = n_len == 2 && len_mod[0] == 'l';
+        bool is_size = n_len == 1 && (len_mod[0] == 'z' || len_mod[0] == 'j' || len_mod[0] == 't');
+        bool is_short = n_len >= 1 && len_mod[0] == 'h';
         if (conv == 's') {
-            if (star_prec) {
-                int prec = va_arg(ap, int);
-                const char *s = va_arg(ap, const char *);
-                char *tmp = arena_strndup(r->arena, s ? s : "", s ? strnlen(s, (size_t)prec) : 0);
+            const char *str = va_arg(ap, const char *);
+            if (has_prec) {
+                char *tmp = arena_strndup(r->arena, str ? str : "", str && prec > 0 ? strnlen(str, (size_t)prec) : 0);
                 html_escape_into(b, tmp);
             } else {
-                html_escape_into(b, va_arg(ap, const char *));
+                html_escape_into(b, str);
             }
-        } else if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X') {
-            if (size_t_mod) buf_printf(b, spec, va_arg(ap, size_t));
-            else if (longs >= 2) buf_printf(b, spec, va_arg(ap, long long));
-            else if (longs == 1) buf_printf(b, spec, va_arg(ap, long));
-            else buf_printf(b, spec, va_arg(ap, int));
-        } else if (conv == 'f' || conv == 'g' || conv == 'e') {
-            buf_printf(b, spec, va_arg(ap, double));
+        } else if (strchr("diouxX", conv) && conv) {
+            if (is_size) buf_printf(b, spec, va_arg(ap, size_t));
+            else if (is_llong) buf_printf(b, spec, va_arg(ap, long long));
+            else if (is_long) buf_printf(b, spec, va_arg(ap, long));
+            else if (is_short || n_len == 0) buf_printf(b, spec, va_arg(ap, int));
+            else abort();
+        } else if (conv && strchr("fgeGE", conv)) {
+            if (n_len == 1 && len_mod[0] == 'L') buf_printf(b, spec, va_arg(ap, long double));
+            else buf_printf(b, spec, va_arg(ap, double));
         } else if (conv == 'c') {
             char c[2] = {(char)va_arg(ap, int), 0};
             html_escape_into(b, c);
+        } else if (conv == 'p') {
+            buf_printf(b, "%p", va_arg(ap, void *));
         } else {
-            /* Unsupported conversions are a programmer error; write nothing. */
+            /* An unsupported conversion would leave its argument unread and
+             * shift every later one: a programmer error, never user input. */
+            abort();
         }
         p = q + (*q ? 1 : 0);
     }
@@ -162,8 +179,8 @@ const char *url_encode(Req *r, const char *s) {
 typedef struct NavItem {
     const char *path;
     const char *key;
-    const char *icon;  /* SVG path data (24×24, stroked); the label carries the meaning */
-    unsigned    roles; /* who sees it */
+    const char *icon; /* SVG path data (24×24, stroked); the label carries the meaning */
+    unsigned roles;   /* who sees it */
 } NavItem;
 
 /* Every module of DESIGN.md §5; an item shows only once its page exists.
@@ -171,18 +188,24 @@ typedef struct NavItem {
  * glyph coverage is needed. */
 static const NavItem nav_items[] = {
     {"/", "nav.home", "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z", ACCESS_ANY_USER},
-    {"/goals", "nav.goals", "M12 3a9 9 0 1 1 0 18a9 9 0 1 1 0-18M12 7a5 5 0 1 1 0 10a5 5 0 1 1 0-10M12 11a1 1 0 1 1 0 2a1 1 0 1 1 0-2", ACCESS_ANY_USER},
+    {"/goals", "nav.goals",
+     "M12 3a9 9 0 1 1 0 18a9 9 0 1 1 0-18M12 7a5 5 0 1 1 0 10a5 5 0 1 1 0-10M12 11a1 1 0 1 1 0 2a1 1 0 1 1 0-2",
+     ACCESS_ANY_USER},
     {"/tasks", "nav.tasks", "M4 4h16v16H4zM8 12l3 3 5-6", ACCESS_ANY_USER},
     {"/sops", "nav.sops", "M4 4h6v5H4zM14 15h6v5h-6zM7 9v3h10v3", ACCESS_ANY_USER},
     {"/kpis", "nav.kpis", "M3 20h18M5 16l4-5 4 3 6-8", ACCESS_ANY_USER},
     {"/problems", "nav.problems", "M5 21V4M5 4h11l-2 4 2 4H5", ACCESS_ANY_USER},
     {"/risks", "nav.risks", "M12 3 2 20h20zM12 10v4M12 17v.5", ACCESS_ANY_USER},
-    {"/appraisals", "nav.appraisals", "M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z", ACCESS_ANY_USER},
+    {"/appraisals", "nav.appraisals", "M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z",
+     ACCESS_ANY_USER},
     {"/meetings", "nav.meetings", "M4 5h16v10H9l-5 4z", ACCESS_ANY_USER},
     {"/customers", "nav.customers", "M12 12a4 4 0 1 0 0-8a4 4 0 1 0 0 8M4 21c0-4 4-6 8-6s8 2 8 6", ACCESS_ANY_USER},
     {"/reports", "nav.reports", "M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7", ACCESS_ANY_USER},
     {"/teams", "nav.teams", "M9 3h6v4H9zM4 17h6v4H4zM14 17h6v4h-6zM12 7v5M7 17v-5h10v5", ACCESS_ANY_USER},
-    {"/people", "nav.people", "M9 11a3.5 3.5 0 1 0 0-7a3.5 3.5 0 1 0 0 7M2 20c0-3.5 3-5.5 7-5.5s7 2 7 5.5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14.8c2.4.6 4 2.4 4 5.2", ACCESS_ANY_USER},
+    {"/people", "nav.people",
+     "M9 11a3.5 3.5 0 1 0 0-7a3.5 3.5 0 1 0 0 7M2 20c0-3.5 3-5.5 7-5.5s7 2 7 5.5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 "
+     "14.8c2.4.6 4 2.4 4 5.2",
+     ACCESS_ANY_USER},
     {"/audit", "nav.audit", "M5 4h14v16H5zM8 8h8M8 12h8M8 16h5", ACCESS_ADMIN},
     {"/tokens", "nav.tokens", "M8 15a4 4 0 1 1 0-8a4 4 0 1 1 0 8M12 11h9M18 11v3M21 11v2", ACCESS_ANY_USER},
 };
@@ -205,15 +228,15 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
                 "<link rel=\"stylesheet\" href=\"/assets/app.css?v=%s\">"
                 "<script src=\"/assets/htmx.min.js?v=%s\" defer></script>"
                 "<script src=\"/assets/app.js?v=%s\" defer></script></head>",
-                r->locale, title, assets_version("app.css"), assets_version("htmx.min.js"),
-                assets_version("app.js"));
+                r->locale, title, assets_version("app.css"), assets_version("htmx.min.js"), assets_version("app.js"));
     if (w && w->csrf_token)
-        html_printf(r, "<body hx-headers='{\"X-CSRF-Token\": \"%s\"}' data-csrf=\"%s\">", w->csrf_token,
-                    w->csrf_token);
-    else
-        html_raw(r, "<body>");
+        html_printf(r, "<body hx-headers='{\"X-CSRF-Token\": \"%s\"}' data-csrf=\"%s\">", w->csrf_token, w->csrf_token);
+    else html_raw(r, "<body>");
     html_printf(r, "<a class=\"skip\" href=\"#main\">%s</a>", T(r, "nav.skip"));
-    html_raw(r, "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\"><svg viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2.6\" stroke-linecap=\"round\" stroke-linejoin=\"round\"><path d=\"M6 12.5l4 4 8-9\"/></svg></span> opsdesk</a>");
+    html_raw(r, "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\"><svg "
+                "viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" focusable=\"false\" fill=\"none\" "
+                "stroke=\"currentColor\" stroke-width=\"2.6\" stroke-linecap=\"round\" stroke-linejoin=\"round\"><path "
+                "d=\"M6 12.5l4 4 8-9\"/></svg></span> opsdesk</a>");
     /* Language switch: a plain form, works without JavaScript and when logged out. */
     html_printf(r, "<form class=\"lang\" method=\"post\" action=\"/lang\">");
     html_csrf_field(r);
@@ -236,11 +259,13 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
             const NavItem *it = &nav_items[i];
             if (!(it->roles & (unsigned)w->role) || !page_exists(it->path)) continue;
             bool active = nav_key && strcmp(nav_key, it->key) == 0;
-            html_printf(r,
-                        "<li><a href=\"%s\" aria-current=\"%s\"><svg class=\"icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" "
-                        "focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" stroke-linecap=\"round\" "
-                        "stroke-linejoin=\"round\"><path d=\"%s\"/></svg> %s</a></li>",
-                        it->path, active ? "page" : "false", it->icon, T(r, it->key));
+            html_printf(
+                r,
+                "<li><a href=\"%s\" aria-current=\"%s\"><svg class=\"icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" "
+                "focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" "
+                "stroke-linecap=\"round\" "
+                "stroke-linejoin=\"round\"><path d=\"%s\"/></svg> %s</a></li>",
+                it->path, active ? "page" : "false", it->icon, T(r, it->key));
         }
         html_raw(r, "</ul></nav></details>");
     }

@@ -10,38 +10,38 @@ enum { MAX_PARAMS = 8, MAX_HEADERS = 16, MAX_ERRORS = 32, MAX_FORM = 64 };
 
 struct ReqPriv {
     struct MHD_Connection *conn;
-    Buf         body;            /* request body as received */
-    size_t      max_body;        /* cap for this route */
-    bool        body_too_large;
-    bool        timed_out;
-    int64_t     start_ns;
-    json_t     *json;            /* parsed JSON body (owned; freed at completion) */
-    int         n_form;
+    Buf body;        /* request body as received */
+    size_t max_body; /* cap for this route */
+    bool body_too_large;
+    bool timed_out;
+    int64_t start_ns;
+    json_t *json; /* parsed JSON body (owned; freed at completion) */
+    int n_form;
     const char *form_names[MAX_FORM];
     const char *form_values[MAX_FORM];
-    int         n_params;
+    int n_params;
     const char *param_names[MAX_PARAMS];
     const char *param_values[MAX_PARAMS];
-    Buf         out;             /* response body */
-    int         n_headers;
+    Buf out; /* response body */
+    int n_headers;
     const char *hdr_names[MAX_HEADERS];
     const char *hdr_values[MAX_HEADERS];
-    JsonW       jw;
-    bool        jw_ready;
-    FieldError  errors[MAX_ERRORS];
-    int         n_errors;
-    int         err_status;      /* status recorded by req_fail */
-    int         status;          /* status sent */
+    JsonW jw;
+    bool jw_ready;
+    FieldError errors[MAX_ERRORS];
+    int n_errors;
+    int err_status; /* status recorded by req_fail */
+    int status;     /* status sent */
     const char *content_type;
-    bool        responded;
-    int         route_index;     /* into the flattened route list, -1 none */
-    bool        via_cookie;      /* authenticated by the session cookie */
-    bool        via_token;       /* authenticated by an API token */
+    bool responded;
+    int route_index; /* into the flattened route list, -1 none */
+    bool via_cookie; /* authenticated by the session cookie */
+    bool via_token;  /* authenticated by an API token */
     const char *set_cookie[4];
-    int         n_set_cookie;
-    Db         *rw;              /* the thread's read-write connection */
-    bool        data_version_known;
-    int64_t     data_version;    /* SQLite PRAGMA data_version of r->db; -1: none */
+    int n_set_cookie;
+    Db *rw; /* the thread's read-write connection */
+    bool data_version_known;
+    int64_t data_version; /* SQLite PRAGMA data_version of r->db; -1: none */
 };
 
 /* web_router.c */

@@ -38,8 +38,7 @@ const FieldError *req_errors(const Req *r) { return r->priv->errors; }
 
 const char *req_error_for(const Req *r, const char *field) {
     for (int i = 0; i < r->priv->n_errors; i++)
-        if (r->priv->errors[i].field && strcmp(r->priv->errors[i].field, field) == 0)
-            return r->priv->errors[i].message;
+        if (r->priv->errors[i].field && strcmp(r->priv->errors[i].field, field) == 0) return r->priv->errors[i].message;
     return NULL;
 }
 
@@ -62,16 +61,13 @@ static bool parse_i64(const char *s, int64_t *out) {
 int req_path_id(Req *r, const char *name, int64_t *out) {
     for (int i = 0; i < r->priv->n_params; i++) {
         if (strcmp(r->priv->param_names[i], name) != 0) continue;
-        if (!parse_i64(r->priv->param_values[i], out) || *out <= 0)
-            return req_fail(r, 404, name, "error.not_found");
+        if (!parse_i64(r->priv->param_values[i], out) || *out <= 0) return req_fail(r, 404, name, "error.not_found");
         return 0;
     }
     return req_fail(r, 404, name, "error.not_found");
 }
 
-static const char *valid_text(const char *v) {
-    return v && utf8_valid(v, strlen(v)) ? v : NULL;
-}
+static const char *valid_text(const char *v) { return v && utf8_valid(v, strlen(v)) ? v : NULL; }
 
 const char *req_query(Req *r, const char *name) {
     if (!r->priv->conn) return NULL;
@@ -181,8 +177,7 @@ int req_json_only(Req *r, json_t *obj, const char *const *allowed) {
     return req_failed(r, 422);
 }
 
-int req_check_text(Req *r, const char *field, const char *value, int min, int max, bool required,
-                   const char **out) {
+int req_check_text(Req *r, const char *field, const char *value, int min, int max, bool required, const char **out) {
     if (!value) {
         if (required) return req_fail(r, 422, field, "error.required");
         *out = NULL;
@@ -205,8 +200,8 @@ int req_check_text(Req *r, const char *field, const char *value, int min, int ma
     return 0;
 }
 
-int req_json_str(Req *r, json_t *obj, const char *key, int min, int max, bool required,
-                 const char **out, bool *present) {
+int req_json_str(Req *r, json_t *obj, const char *key, int min, int max, bool required, const char **out,
+                 bool *present) {
     json_t *v = json_object_get(obj, key);
     if (present) *present = v != NULL;
     if (!v) {
@@ -222,8 +217,8 @@ int req_json_str(Req *r, json_t *obj, const char *key, int min, int max, bool re
     return req_check_text(r, key, json_string_value(v), min, max, required, out);
 }
 
-int req_json_int(Req *r, json_t *obj, const char *key, int64_t min, int64_t max, bool required,
-                 int64_t *out, bool *present, bool *is_null) {
+int req_json_int(Req *r, json_t *obj, const char *key, int64_t min, int64_t max, bool required, int64_t *out,
+                 bool *present, bool *is_null) {
     json_t *v = json_object_get(obj, key);
     if (present) *present = v != NULL;
     if (is_null) *is_null = v && json_is_null(v);

@@ -17,7 +17,7 @@ enum { MAX_TABLES = 64, MAX_ROUTES = 512 };
 
 typedef struct FlatRoute {
     const Route *route;
-    const char  *module;
+    const char *module;
 } FlatRoute;
 
 static FlatRoute routes[MAX_ROUTES];
@@ -216,8 +216,8 @@ int router_dispatch(Req *r) {
     /* Language: the user's preference, else Accept-Language. */
     const char *cookie_locale = i18n_supported(req_cookie(r, "opsdesk_lang"));
     r->locale = (r->who && i18n_supported(r->who->locale)) ? i18n_supported(r->who->locale)
-                : cookie_locale                             ? cookie_locale
-                                                            : i18n_negotiate(req_header(r, "Accept-Language"));
+                : cookie_locale                            ? cookie_locale
+                                                           : i18n_negotiate(req_header(r, "Accept-Language"));
     if (!utf8_valid(r->path, strlen(r->path))) {
         req_fail(r, 400, "path", "error.invalid_utf8");
         router_render_error(r);

@@ -76,8 +76,7 @@ static Db *thread_db(bool read_only) {
 static const int status_codes[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405,
                                    406, 408, 409, 412, 413, 415, 422, 428, 429, 431, 500, 503};
 enum { N_STATUS = sizeof status_codes / sizeof status_codes[0] + 1, MAX_ROUTES_METRICS = 512 };
-static const double latency_buckets_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                           0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+static const double latency_buckets_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 enum { N_BUCKETS = sizeof latency_buckets_s / sizeof latency_buckets_s[0] };
 
 static atomic_llong m_requests[MAX_ROUTES_METRICS + 1][N_STATUS];
@@ -127,13 +126,10 @@ void web_metrics_write(Buf *b) {
     for (int i = 0; i <= N_BUCKETS; i++) {
         cum += atomic_load(&m_latency_bucket[i]);
         if (i < N_BUCKETS)
-            buf_printf(b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n",
-                       latency_buckets_s[i], cum);
-        else
-            buf_printf(b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
+            buf_printf(b, "opsdesk_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", latency_buckets_s[i], cum);
+        else buf_printf(b, "opsdesk_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
     }
-    buf_printf(b, "opsdesk_http_request_duration_seconds_sum %.6f\n",
-               (double)atomic_load(&m_latency_sum_ns) / 1e9);
+    buf_printf(b, "opsdesk_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&m_latency_sum_ns) / 1e9);
     buf_printf(b, "opsdesk_http_request_duration_seconds_count %lld\n", atomic_load(&m_latency_count));
     buf_printf(b,
                "# HELP opsdesk_db_time_seconds_total Time spent inside the database.\n"
@@ -221,9 +217,8 @@ static enum MHD_Result fail_early(Req *r, int status, const char *field, const c
     return web_queue(r);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls) {
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
     (void)cls, (void)version;
     Req *r = *con_cls;
     if (!r) {
@@ -281,13 +276,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return web_queue(r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe) {
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
     (void)cls, (void)conn, (void)toe;
     Req *r = *con_cls;
     if (!r) return;
-    metrics_record(r->priv->route_index, r->priv->responded ? r->priv->status : 0,
-                   time_mono_ns() - r->priv->start_ns);
+    metrics_record(r->priv->route_index, r->priv->responded ? r->priv->status : 0, time_mono_ns() - r->priv->start_ns);
     req_free(r);
     *con_cls = NULL;
 }
@@ -351,15 +344,13 @@ int web_serve(const WebConfig *c) {
         return 1;
     }
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
-        NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT, c->connection_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        c->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+        MHD_OPTION_CONNECTION_LIMIT, c->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, c->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "opsdesk: cannot listen on %s:%u: %s\n", c->listen_addr, c->port, strerror(errno));
         return 1;

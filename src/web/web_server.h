@@ -9,20 +9,20 @@
 
 typedef struct WebConfig {
     const char *db_url;
-    const char *listen_addr;         /* "127.0.0.1" */
-    uint16_t    port;                /* 0: ephemeral (printed on start) */
-    int         threads;             /* worker threads (each owns its db connections) */
-    unsigned    connection_limit;    /* total open connections */
-    unsigned    per_ip_limit;        /* open connections per client address */
-    unsigned    idle_timeout_s;      /* inactivity timeout of a connection */
-    unsigned    request_deadline_s;  /* absolute time to receive one request's body */
-    size_t      connection_memory;   /* per-connection buffer (bounds header size) */
-    size_t      max_json_body;       /* default body cap (413 above) */
-    bool        secure_cookies;      /* Secure flag on cookies (behind TLS) */
-    int64_t     session_idle_ms;     /* idle expiry of a session */
-    int64_t     session_max_ms;      /* absolute expiry of a session */
-    int         display_offset_min;  /* UTC offset for displayed times */
-    const char *port_file;           /* when set, the bound port is written here */
+    const char *listen_addr;     /* "127.0.0.1" */
+    uint16_t port;               /* 0: ephemeral (printed on start) */
+    int threads;                 /* worker threads (each owns its db connections) */
+    unsigned connection_limit;   /* total open connections */
+    unsigned per_ip_limit;       /* open connections per client address */
+    unsigned idle_timeout_s;     /* inactivity timeout of a connection */
+    unsigned request_deadline_s; /* absolute time to receive one request's body */
+    size_t connection_memory;    /* per-connection buffer (bounds header size) */
+    size_t max_json_body;        /* default body cap (413 above) */
+    bool secure_cookies;         /* Secure flag on cookies (behind TLS) */
+    int64_t session_idle_ms;     /* idle expiry of a session */
+    int64_t session_max_ms;      /* absolute expiry of a session */
+    int display_offset_min;      /* UTC offset for displayed times */
+    const char *port_file;       /* when set, the bound port is written here */
 } WebConfig;
 
 void web_config_defaults(WebConfig *c);

@@ -56,8 +56,8 @@ int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id,
 
 typedef struct AssetMeta {
     const char *name;
-    char        version[17];
-    char        etag[20];
+    char version[17];
+    char etag[20];
 } AssetMeta;
 
 static AssetMeta asset_meta[32];

@@ -131,7 +131,7 @@ static void test_i18n_fmt_fills_placeholders(void **state) {
     arena_free(a);
 }
 
-/* BUG (src/base/i18n.c:148, i18n_fmt): the output size is computed as
+/* Regression (fixed; was a bug in src/base/i18n.c:147, i18n_fmt): the output size is computed as
  * strlen(msg) + the length of each argument once, but a placeholder used
  * twice ("{1} … {1}") copies its argument twice, so the result is written
  * past the end of its arena allocation (heap overflow when the allocation
@@ -146,10 +146,11 @@ static void test_i18n_fmt_repeated_placeholder_fits_its_allocation(void **state)
     size_t before = a->used;
     const char *out = i18n_fmt(a, "en", "twice", 1, args);
     size_t allocated = a->used - before;
-    assert_string_equal(out, "a-rather-long-argument-that-is-repeated and a-rather-long-argument-that-is-repeated again");
-    if (strlen(out) + 1 > allocated)
-        fail_msg("i18n_fmt wrote %zu bytes into an allocation of %zu", strlen(out) + 1, allocated);
+    bool right = strcmp(out, "a-rather-long-argument-that-is-repeated and a-rather-long-argument-that-is-repeated again") == 0;
+    size_t written = strlen(out) + 1;
     arena_free(a);
+    assert_true(right);
+    if (written > allocated) fail_msg("i18n_fmt wrote %zu bytes into an allocation of %zu", written, allocated);
 }
 
 static void test_i18n_negotiate_picks_highest_q(void **state) {
