@@ -66,6 +66,10 @@ int64_t web_data_version(Req *r) {
     if (!p->data_version_known) {
         p->data_version_known = true;
         p->data_version = -1;
+        /* Only the read-only handle: a connection's data_version ignores its
+         * own commits, so on the read-write one a cached entry would outlive
+         * the change this very request makes. */
+        if (r->db == p->rw) return -1;
         int64_t v;
         if (db_kind(r->db) == DB_SQLITE && db_query_int(r->db, "PRAGMA data_version", &v) == DB_ROW)
             p->data_version = v;
