@@ -12,9 +12,12 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "demo.h"
+#include "goals/goals.h"
 #include "org/org.h"
+#include "tasks/tasks.h"
 #include "web/web.h"
 #include "web/web_auth.h"
+#include "web/web_html.h"
 #include "web/web_server.h"
 
 extern const RouteTable web_route_table;
@@ -364,6 +367,11 @@ static void register_routes(void) {
     web_register(&web_route_table);
     web_register(&org_api_route_table);
     web_register(&org_page_route_table);
+    web_register(&goals_api_route_table);
+    web_register(&goals_page_route_table);
+    web_register(&tasks_api_route_table);
+    web_register(&tasks_page_route_table);
+    web_nav_badge("/tasks", tasks_nav_overdue);
 }
 
 static void usage(FILE *f) {

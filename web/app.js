@@ -82,4 +82,31 @@
             e.preventDefault();
         }
     });
+
+    /* Task board: dragging a card onto a column posts the same form as its
+     * "move to …" button (with the card's version: a stale card answers 412). */
+    var dragged = null;
+    document.addEventListener('dragstart', function (e) {
+        var card = e.target.closest && e.target.closest('.task-card[draggable]');
+        if (card) { dragged = card; e.dataTransfer.setData('text/plain', card.dataset.task); }
+    });
+    document.addEventListener('dragover', function (e) {
+        var col = dragged && e.target.closest && e.target.closest('.board .column');
+        if (col) { e.preventDefault(); col.classList.add('drop'); }
+    });
+    document.addEventListener('dragleave', function (e) {
+        var col = e.target.closest && e.target.closest('.board .column');
+        if (col) col.classList.remove('drop');
+    });
+    document.addEventListener('drop', function (e) {
+        var col = dragged && e.target.closest && e.target.closest('.board .column');
+        if (!col) return;
+        e.preventDefault();
+        col.classList.remove('drop');
+        var form = dragged.querySelector('form input[name="status"][value="' + col.dataset.status + '"]');
+        form = form && form.form;
+        dragged = null;
+        if (form && !form.querySelector('input[name="blocked_reason"]')) form.requestSubmit();
+        else if (form) form.querySelector('input[name="blocked_reason"]').focus();
+    });
 })();

@@ -190,7 +190,7 @@ static const char *audit_subject(Req *r, const AuditEntry *e) {
 
 static int org_page_home(Req *r) {
     page_begin(r, T(r, "nav.home"), "nav.home");
-    int64_t hour = ((time_now_ms() / 1000 + 60LL * 480) / 3600) % 24; /* display zone */
+    int64_t hour = ((time_now_ms() / 1000 + 60LL * web_display_offset_min()) / 3600) % 24; /* display zone */
     const char *greet = hour < 11 ? "home.morning" : hour < 18 ? "home.afternoon" : "home.evening";
     const char *args[] = {r->who->name};
     html_printf(r, "<h1>%s</h1>", i18n_fmt(r->arena, r->locale, greet, 1, args));
@@ -831,7 +831,7 @@ static int org_page_audit(Req *r) {
         if (strlen(to) == 10) f.to_ms += 86400000; /* a date includes its whole day */
     }
     /* Dates typed in the form are local (display zone) days. */
-    int64_t shift = (int64_t)60000 * 480;
+    int64_t shift = (int64_t)60000 * web_display_offset_min();
     if (from && strlen(from) == 10) f.from_ms -= shift;
     if (to && strlen(to) == 10) f.to_ms -= shift;
     f.limit = 51;

@@ -59,6 +59,7 @@ enum {
     ACC_SCOPE_READ = 1 << 5,   /* target team must be readable */
     ACC_SCOPE_MANAGE = 1 << 6, /* target team must be manageable */
     ACC_NO_CSRF = 1 << 7,      /* unsafe method allowed without CSRF (login form: own check) */
+    ACC_RAW_BODY = 1 << 8,     /* API route takes a non-JSON body (CSV upload), read with req_body() */
 };
 #define ACCESS_PUBLIC      ACC_PUBLIC
 #define ACCESS_ANY_USER    (ROLE_VIEWER | ROLE_MEMBER | ROLE_SUPERVISOR | ROLE_ADMIN)
@@ -106,6 +107,8 @@ const char *req_cookie(Req *r, const char *name);
 int req_query_int(Req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* Form field (application/x-www-form-urlencoded body), NULL when absent. */
 const char *req_form(Req *r, const char *name);
+/* The raw request body (NUL-terminated; may hold NUL bytes) and its length. */
+const char *req_body(Req *r, size_t *len);
 /* The JSON body object (router-parsed for API routes with a body). */
 json_t *req_json(Req *r);
 /* Refuses (422) any key of obj not in the NULL-terminated list. */
@@ -129,6 +132,9 @@ int req_fail(Req *r, int status, const char *field, const char *msg_key);
 /* Returns -1 with status when errors were added by req_error, else 0. */
 int req_failed(Req *r, int status);
 int req_error_count(const Req *r);
+/* The status recorded by req_fail()/req_failed() (0 when none): page handlers
+ * that re-render a form answer with it. */
+int req_status(const Req *r);
 const FieldError *req_errors(const Req *r);
 /* Message for the field, or NULL (HTML forms show it next to the field). */
 const char *req_error_for(const Req *r, const char *field);
@@ -158,6 +164,10 @@ int req_if_match(Req *r, int64_t *expected);
 /* 303 See Other (or HX-Redirect for htmx requests). */
 int res_redirect(Req *r, const char *location);
 int res_no_content(Req *r);
+
+/* UTC offset, in minutes, of the zone times are displayed and days are cut
+ * in (server-wide; see docs/architecture.md). */
+int web_display_offset_min(void);
 
 /* ---- i18n shorthands in the request's locale ---- */
 const char *T(Req *r, const char *key);

@@ -210,6 +210,26 @@ static const NavItem nav_items[] = {
     {"/tokens", "nav.tokens", "M8 15a4 4 0 1 1 0-8a4 4 0 1 1 0 8M12 11h9M18 11v3M21 11v2", ACCESS_ANY_USER},
 };
 
+/* Nav badges registered by modules at start-up (before any thread runs). */
+static struct {
+    const char *path;
+    NavBadgeFn fn;
+} nav_badges[8];
+static int n_nav_badges;
+
+void web_nav_badge(const char *path, NavBadgeFn fn) {
+    if (n_nav_badges < (int)(sizeof nav_badges / sizeof nav_badges[0]))
+        nav_badges[n_nav_badges].path = path, nav_badges[n_nav_badges++].fn = fn;
+}
+
+static void nav_badge(Req *r, const char *path) {
+    for (int i = 0; i < n_nav_badges; i++) {
+        if (strcmp(nav_badges[i].path, path) != 0) continue;
+        int64_t n = nav_badges[i].fn(r);
+        if (n > 0) html_printf(r, " <span class=\"nav-badge\" data-nav-badge=\"%s\">%lld</span>", path, (long long)n);
+    }
+}
+
 static bool page_exists(const char *path) {
     for (int i = 0; i < web_route_count(); i++) {
         const Route *rt = web_route_at(i, NULL);
@@ -264,8 +284,10 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
                 "<li><a href=\"%s\" aria-current=\"%s\"><svg class=\"icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" "
                 "focusable=\"false\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" "
                 "stroke-linecap=\"round\" "
-                "stroke-linejoin=\"round\"><path d=\"%s\"/></svg> %s</a></li>",
+                "stroke-linejoin=\"round\"><path d=\"%s\"/></svg> %s",
                 it->path, active ? "page" : "false", it->icon, T(r, it->key));
+            nav_badge(r, it->path);
+            html_raw(r, "</a></li>");
         }
         html_raw(r, "</ul></nav></details>");
     }

@@ -18,6 +18,11 @@ void html_markdown(Req *r, const char *markdown);
 /* Layout: <head>, navigation (active item nav_key), flash area. title is text. */
 void page_begin(Req *r, const char *title, const char *nav_key);
 void page_end(Req *r);
+/* A count shown next to the navigation item for path (e.g. overdue tasks):
+ * modules register one at start-up (web knows no modules); fn runs on every
+ * page for a logged-in caller and returns the count (0: no badge). */
+typedef int64_t (*NavBadgeFn)(Req *r);
+void web_nav_badge(const char *path, NavBadgeFn fn);
 int res_html_send(Req *r, int status);
 /* Hidden CSRF input for forms posted with the session cookie. */
 void html_csrf_field(Req *r);

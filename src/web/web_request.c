@@ -34,6 +34,7 @@ int req_failed(Req *r, int status) {
 }
 
 int req_error_count(const Req *r) { return r->priv->n_errors; }
+int req_status(const Req *r) { return r->priv->err_status; }
 const FieldError *req_errors(const Req *r) { return r->priv->errors; }
 
 const char *req_error_for(const Req *r, const char *field) {
@@ -158,6 +159,11 @@ int req_parse_json_body(Req *r) {
     }
     p->json = j;
     return 0;
+}
+
+const char *req_body(Req *r, size_t *len) {
+    *len = r->priv->body.len;
+    return r->priv->body.len ? r->priv->body.data : "";
 }
 
 json_t *req_json(Req *r) {

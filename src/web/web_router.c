@@ -241,7 +241,7 @@ int router_dispatch(Req *r) {
     if (p->body.len > 0 || (ctype && is_unsafe(r->method))) {
         /* Forms are for pages; the API takes JSON only (415 for a form body). */
         if (ctype && !r->is_api && strncmp(ctype, "application/x-www-form-urlencoded", 33) == 0) req_parse_form(r);
-        else if (r->is_api && is_unsafe(r->method)) {
+        else if (r->is_api && is_unsafe(r->method) && !(r->route->access & ACC_RAW_BODY)) {
             if (!ctype || strncmp(ctype, "application/json", 16) != 0) {
                 req_fail(r, 415, "Content-Type", "error.json_required");
                 router_render_error(r);

@@ -21,6 +21,7 @@
 static WebConfig config;
 
 const WebConfig *web_config(void) { return &config; }
+int web_display_offset_min(void) { return config.display_offset_min; }
 
 void web_config_defaults(WebConfig *c) {
     memset(c, 0, sizeof *c);

@@ -69,6 +69,54 @@ const MATRIX = [
   ['POST',   '/tokens',                       null,      401,  201,        201,        201,        201,        201],
   ['POST',   '/tokens/{id}/revoke',           'token',   401,  [303, 404], [303, 404], [303, 404], [303, 404], [303, 404]],
   ['GET',    '/audit',                        null,      303,  403,        403,        403,        403,        200],
+  // goals (src/goals): A = a team goal of 售前咨询组, B = one of 仓储物流部
+  ['GET',    '/api/v1/goals',                 null,      401,  200,        200,        200,        200,        200],
+  ['POST',   '/api/v1/goals',                 'team',    401,  403,        [403, 422], [201, 422], [422, 201], 201],
+  ['GET',    '/api/v1/goals/{id}',            'goal',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['PATCH',  '/api/v1/goals/{id}',            'goal',    401,  403,        [403, 404], [200, 404], [404, 200], 200],
+  ['DELETE', '/api/v1/goals/{id}',            'goal',    401,  403,        [403, 404], [204, 404], [404, 204], 204],
+  ['POST',   '/api/v1/goals/{id}/key-results', 'goal',   401,  403,        [403, 404], [201, 404], [404, 201], 201],
+  ['PATCH',  '/api/v1/goals/{id}/key-results/{kr}', 'goal', 401, 403,      [403, 404], [200, 404], [404, 200], 200],
+  ['DELETE', '/api/v1/goals/{id}/key-results/{kr}', 'goal', 401, 403,      [403, 404], [204, 404], [404, 204], 204],
+  ['GET',    '/api/v1/goals/{id}/checkins',   'goal',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/goals/{id}/checkins',   'goal',    401,  403,        [403, 404], [201, 404], [404, 201], 201],
+  ['GET',    '/api/v1/goals/{id}/checkpoints', 'goal',   401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/goals/{id}/checkpoints', 'goal',   401,  403,        [403, 404], [201, 404], [404, 201], 201],
+  ['GET',    '/goals',                        null,      303,  200,        200,        200,        200,        200],
+  ['GET',    '/goals/new',                    null,      303,  403,        200,        200,        200,        200],
+  ['POST',   '/goals',                        'team',    401,  403,        [403, 422], [303, 422], [422, 303], 303],
+  ['GET',    '/goals/{id}',                   'goal',    303,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['GET',    '/goals/{id}/edit',              'goal',    303,  403,        [403, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/goals/{id}',                   'goal',    401,  403,        [403, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/goals/{id}/checkins',          'goal',    401,  403,        [403, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/goals/{id}/key-results',       'goal',    401,  403,        [403, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/goals/{id}/checkpoints',       'goal',    401,  403,        [403, 404], [303, 404], [404, 303], 303],
+  // tasks (src/tasks): A = a task in 售前咨询组 owned by wangfang (the member), B = one in 仓储物流部; both created by admin
+  ['GET',    '/api/v1/tasks',                 null,      401,  200,        200,        200,        200,        200],
+  ['POST',   '/api/v1/tasks',                 'team',    401,  403,        [201, 404], [201, 404], [404, 201], 201],
+  ['GET',    '/api/v1/tasks/export.csv',      null,      401,  200,        200,        200,        200,        200],
+  ['POST',   '/api/v1/tasks/import',          null,      401,  403,        200,        200,        200,        200],
+  ['GET',    '/api/v1/tasks/responsibility',  'team',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['GET',    '/api/v1/tasks/{id}',            'task',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['PATCH',  '/api/v1/tasks/{id}',            'task',    401,  403,        [200, 404], [200, 404], [404, 200], 200],
+  ['DELETE', '/api/v1/tasks/{id}',            'task',    401,  403,        [403, 404], [204, 404], [404, 204], 204],
+  ['GET',    '/api/v1/tasks/{id}/comments',   'task',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/tasks/{id}/comments',   'task',    401,  403,        [201, 404], [201, 404], [404, 201], 201],
+  ['GET',    '/api/v1/tasks/{id}/checklist',  'task',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/tasks/{id}/checklist',  'task',    401,  403,        [201, 404], [201, 404], [404, 201], 201],
+  ['PATCH',  '/api/v1/tasks/{id}/checklist/{item}', 'task', 401, 403,      [200, 404], [200, 404], [404, 200], 200],
+  ['DELETE', '/api/v1/tasks/{id}/checklist/{item}', 'task', 401, 403,      [204, 404], [204, 404], [404, 204], 204],
+  ['GET',    '/tasks',                        null,      303,  200,        200,        200,        200,        200],
+  ['POST',   '/tasks',                        'team',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['GET',    '/tasks/board',                  null,      303,  200,        200,        200,        200,        200],
+  ['GET',    '/tasks/responsibility',         null,      303,  200,        200,        200,        200,        200],
+  ['GET',    '/tasks/{id}',                   'task',    303,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/tasks/{id}',                   'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/{id}/move',              'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/{id}/delete',            'task',    401,  403,        [403, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/{id}/comments',          'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/{id}/checklist',         'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/{id}/checklist/{item}',  'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
 ];
 
 let s;
@@ -89,6 +137,8 @@ before(async () => {
   fx.team = { A: team('售前咨询组'), B: team('仓储物流部') };
   const users = (await s.api('admin', 'GET', '/api/v1/users?limit=200')).json.items;
   fx.user = { A: users.find((u) => u.login === 'liuyang'), B: users.find((u) => u.login === 'zhoujie') };
+  fx.owner = { A: users.find((u) => u.login === 'wangfang'), B: users.find((u) => u.login === 'huangmin') };
+  fx.task = { A: await freshTask('A'), B: await freshTask('B') };
 });
 after(async () => { await stopServer(s); });
 
@@ -101,6 +151,21 @@ async function adminApi(method, path, body, headers) {
 }
 const freshTeam = async (T) => adminApi('POST', '/api/v1/teams', { name: `矩阵临时组${++seq}`, parent_id: fx.team[T].id });
 const current = async (path) => adminApi('GET', path);
+const freshTask = async (T) => adminApi('POST', '/api/v1/tasks', { title: `矩阵任务${++seq}`, team_id: fx.team[T].id, owner_id: fx.owner[T].id });
+const freshItem = async (T) => adminApi('POST', `/api/v1/tasks/${fx.task[T].id}/checklist`, { text: `矩阵清单${++seq}` });
+const taskForm = (t) => ({ title: t.title, owner_id: String(t.owner_id), status: t.status, priority: t.priority, version: String(t.version) });
+// Goals: a team goal of the target team owned by that team's supervisor.
+const GOAL_OWNER = { A: 'lina', B: 'zhaolei' };
+const goalBody = (T) => ({ level: 'team', team_id: fx.team[T].id, title: `矩阵目标${++seq}`, period: 'custom', start_date: '2030-01-01', end_date: '2030-12-31' });
+const goalForm = (T) => ({ level: 'team', team_id: String(fx.team[T].id), title: `矩阵页面目标${++seq}`, period: 'custom', start_date: '2030-01-01', end_date: '2030-12-31', owner_id: '', parent_id: '', description: '' });
+const goals = {};
+async function goalOf(T) {
+  if (!goals[T]) {
+    const owner = (await adminApi('GET', '/api/v1/users?limit=200')).items.find((u) => u.login === GOAL_OWNER[T]);
+    goals[T] = await adminApi('POST', '/api/v1/goals', { ...goalBody(T), owner_id: owner.id, key_results: [{ metric: '矩阵', unit: '个', target: 10, deadline: '2030-06-30' }] });
+  }
+  return goals[T];
+}
 async function tokenOf(caller, T) {
   // A: the caller's own token; B (and for anonymous callers): chenjing's.
   const own = T === 'A' && caller !== 'anon';
@@ -183,6 +248,82 @@ const REQUESTS = {
   'POST /tokens': () => ({ path: '/tokens', form: { name: `matrix${++seq}` } }),
   'POST /tokens/{id}/revoke': async (c, T) => ({ path: `/tokens/${await tokenOf(c, T)}/revoke`, form: {} }),
   'GET /audit': () => ({ path: '/audit' }),
+  // goals: a team goal per target team, made by admin (fresh ones for deletes)
+  'GET /api/v1/goals': () => ({ path: '/api/v1/goals' }),
+  'POST /api/v1/goals': (c, T) => ({ path: '/api/v1/goals', body: goalBody(T) }),
+  'GET /api/v1/goals/{id}': async (c, T) => ({ path: `/api/v1/goals/${(await goalOf(T)).id}` }),
+  'PATCH /api/v1/goals/{id}': async (c, T) => {
+    const g = await current(`/api/v1/goals/${(await goalOf(T)).id}`);
+    return { path: `/api/v1/goals/${g.id}`, body: { title: g.title }, headers: { 'If-Match': `"${g.version}"` } };
+  },
+  'DELETE /api/v1/goals/{id}': async (c, T) => {
+    const g = await adminApi('POST', '/api/v1/goals', goalBody(T));
+    return { path: `/api/v1/goals/${g.id}`, headers: { 'If-Match': '"1"' } };
+  },
+  'POST /api/v1/goals/{id}/key-results': async (c, T) => ({ path: `/api/v1/goals/${(await goalOf(T)).id}/key-results`, body: { metric: `矩阵指标${++seq}`, unit: '个', target: 5 } }),
+  'PATCH /api/v1/goals/{id}/key-results/{kr}': async (c, T) => {
+    const g = await current(`/api/v1/goals/${(await goalOf(T)).id}`);
+    const k = g.key_results[0];
+    return { path: `/api/v1/goals/${g.id}/key-results/${k.id}`, body: { target: k.target }, headers: { 'If-Match': `"${k.version}"` } };
+  },
+  'DELETE /api/v1/goals/{id}/key-results/{kr}': async (c, T) => {
+    const g = (await goalOf(T)).id;
+    const k = await adminApi('POST', `/api/v1/goals/${g}/key-results`, { metric: `矩阵临时指标${++seq}`, unit: '个', target: 5 });
+    return { path: `/api/v1/goals/${g}/key-results/${k.id}`, headers: { 'If-Match': '"1"' } };
+  },
+  'GET /api/v1/goals/{id}/checkins': async (c, T) => ({ path: `/api/v1/goals/${(await goalOf(T)).id}/checkins` }),
+  'POST /api/v1/goals/{id}/checkins': async (c, T) => {
+    const g = await current(`/api/v1/goals/${(await goalOf(T)).id}`);
+    return { path: `/api/v1/goals/${g.id}/checkins`, body: { key_result_id: g.key_results[0].id, value: 3, confidence: 'on_track' } };
+  },
+  'GET /api/v1/goals/{id}/checkpoints': async (c, T) => ({ path: `/api/v1/goals/${(await goalOf(T)).id}/checkpoints` }),
+  'POST /api/v1/goals/{id}/checkpoints': async (c, T) => ({ path: `/api/v1/goals/${(await goalOf(T)).id}/checkpoints`, body: { title: `矩阵检查点${++seq}`, date: '2030-02-01' } }),
+  'GET /goals': () => ({ path: '/goals' }),
+  'GET /goals/new': () => ({ path: '/goals/new' }),
+  'POST /goals': (c, T) => ({ path: '/goals', form: goalForm(T) }),
+  'GET /goals/{id}': async (c, T) => ({ path: `/goals/${(await goalOf(T)).id}` }),
+  'GET /goals/{id}/edit': async (c, T) => ({ path: `/goals/${(await goalOf(T)).id}/edit` }),
+  'POST /goals/{id}': async (c, T) => {
+    const g = await current(`/api/v1/goals/${(await goalOf(T)).id}`);
+    return { path: `/goals/${g.id}`, form: { ...goalForm(T), title: g.title, version: String(g.version), status: 'active' } };
+  },
+  'POST /goals/{id}/checkins': async (c, T) => {
+    const g = await current(`/api/v1/goals/${(await goalOf(T)).id}`);
+    return { path: `/goals/${g.id}/checkins`, form: { key_result_id: String(g.key_results[0].id), value: '4', confidence: 'at_risk', note: '' } };
+  },
+  'POST /goals/{id}/key-results': async (c, T) => ({ path: `/goals/${(await goalOf(T)).id}/key-results`, form: { metric: `矩阵页面指标${++seq}`, unit: '个', target: '5', kind: 'number', direction: 'increase', weight: '1' } }),
+  'POST /goals/{id}/checkpoints': async (c, T) => ({ path: `/goals/${(await goalOf(T)).id}/checkpoints`, form: { title: `矩阵页面检查点${++seq}`, date: '2030-03-01' } }),
+  'GET /api/v1/tasks': () => ({ path: '/api/v1/tasks' }),
+  'POST /api/v1/tasks': (c, T) => ({ path: '/api/v1/tasks', body: { title: `矩阵新任务${++seq}`, team_id: fx.team[T].id, owner_id: fx.owner[T].id } }),
+  'GET /api/v1/tasks/export.csv': () => ({ path: '/api/v1/tasks/export.csv' }),
+  'POST /api/v1/tasks/import': (c) => ({ path: '/api/v1/tasks/import', body: `title,owner\n矩阵导入${++seq},${c === 'admin' || c === 'anon' || c === 'viewer' ? 'wangfang' : LOGIN[c]}\n`, headers: { 'Content-Type': 'text/csv' } }),
+  'GET /api/v1/tasks/responsibility': (c, T) => ({ path: `/api/v1/tasks/responsibility?team_id=${fx.team[T].id}` }),
+  'GET /api/v1/tasks/{id}': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}` }),
+  'PATCH /api/v1/tasks/{id}': async (c, T) => {
+    const t = await current(`/api/v1/tasks/${fx.task[T].id}`);
+    return { path: `/api/v1/tasks/${t.id}`, body: { title: t.title }, headers: { 'If-Match': `"${t.version}"` } };
+  },
+  'DELETE /api/v1/tasks/{id}': async (c, T) => ({ path: `/api/v1/tasks/${(await freshTask(T)).id}`, headers: { 'If-Match': '"1"' } }),
+  'GET /api/v1/tasks/{id}/comments': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/comments` }),
+  'POST /api/v1/tasks/{id}/comments': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/comments`, body: { body: '矩阵评论' } }),
+  'GET /api/v1/tasks/{id}/checklist': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/checklist` }),
+  'POST /api/v1/tasks/{id}/checklist': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/checklist`, body: { text: '矩阵清单' } }),
+  'PATCH /api/v1/tasks/{id}/checklist/{item}': async (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/checklist/${(await freshItem(T)).id}`, body: { done: true } }),
+  'DELETE /api/v1/tasks/{id}/checklist/{item}': async (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}/checklist/${(await freshItem(T)).id}` }),
+  'GET /tasks': () => ({ path: '/tasks' }),
+  'POST /tasks': (c, T) => ({ path: '/tasks', form: { title: `矩阵页面任务${++seq}`, team_id: String(fx.team[T].id), owner_id: String(fx.owner[T].id), status: 'todo', priority: 'normal' } }),
+  'GET /tasks/board': () => ({ path: '/tasks/board' }),
+  'GET /tasks/responsibility': () => ({ path: '/tasks/responsibility' }),
+  'GET /tasks/{id}': (c, T) => ({ path: `/tasks/${fx.task[T].id}` }),
+  'POST /tasks/{id}': async (c, T) => ({ path: `/tasks/${fx.task[T].id}`, form: taskForm(await current(`/api/v1/tasks/${fx.task[T].id}`)) }),
+  'POST /tasks/{id}/move': async (c, T) => {
+    const t = await current(`/api/v1/tasks/${fx.task[T].id}`);
+    return { path: `/tasks/${t.id}/move`, form: { status: t.status === 'todo' ? 'in_progress' : 'todo', version: String(t.version) } };
+  },
+  'POST /tasks/{id}/delete': async (c, T) => ({ path: `/tasks/${(await freshTask(T)).id}/delete`, form: { version: '1' } }),
+  'POST /tasks/{id}/comments': (c, T) => ({ path: `/tasks/${fx.task[T].id}/comments`, form: { body: '矩阵页面评论' } }),
+  'POST /tasks/{id}/checklist': (c, T) => ({ path: `/tasks/${fx.task[T].id}/checklist`, form: { text: '矩阵页面清单' } }),
+  'POST /tasks/{id}/checklist/{item}': async (c, T) => ({ path: `/tasks/${fx.task[T].id}/checklist/${(await freshItem(T)).id}`, form: { done: '1' } }),
 };
 
 const isApi = (pattern) => pattern.startsWith('/api/') || pattern === '/healthz' || pattern === '/metrics';

@@ -96,7 +96,8 @@ describe('the document', () => {
         assert.equal(schema.additionalProperties, false, `${where}: unknown fields are refused (422), so the schema is closed`);
         for (const c of ['400', '413', '415', '422']) assert.ok(codes.includes(c), `${where}: ${c}`);
       }
-      if (['PATCH', 'DELETE'].includes(method) && path !== '/api/v1/tokens/{id}') {
+      // Tokens and checklist items carry no version (revoking and ticking are idempotent).
+      if (['PATCH', 'DELETE'].includes(method) && path !== '/api/v1/tokens/{id}' && !path.includes('/checklist/')) {
         assert.ok(params.some((p) => p.in === 'header' && p.name === 'If-Match' && p.required), `${where}: If-Match`);
         assert.ok(codes.includes('412') && codes.includes('428'), `${where}: 412 and 428`);
       }
@@ -165,11 +166,44 @@ describe('the server agrees with the document', () => {
     await call(tok.json.token, 'POST', '/api/v1/me/password', { current_password: DEMO_PASSWORD, new_password: DEMO_PASSWORD }, {}, 204);
     await call(tok.json.token, 'DELETE', `/api/v1/tokens/${tok.json.id}`, undefined, {}, 204);
     await call('admin', 'GET', '/api/v1/audit?limit=30', undefined, {}, 200);
+    // tasks (src/tasks)
+    const tk = await call('lina', 'POST', '/api/v1/tasks', { title: '文档任务', owner_id: ids.user, tags: ['文档'], due_at: '2030-01-01T00:00:00Z' }, {}, 201);
+    await call('lina', 'GET', '/api/v1/tasks?limit=5&due=week', undefined, {}, 200);
+    await call('lina', 'GET', `/api/v1/tasks/${tk.json.id}`, undefined, {}, 200);
+    const tk2 = await call('lina', 'PATCH', `/api/v1/tasks/${tk.json.id}`, { status: 'in_progress' }, { 'If-Match': tk.headers.get('etag') }, 200);
+    await call('lina', 'POST', `/api/v1/tasks/${tk.json.id}/comments`, { body: '@liuyang 请看' }, {}, 201);
+    await call('lina', 'GET', `/api/v1/tasks/${tk.json.id}/comments`, undefined, {}, 200);
+    const ci = await call('lina', 'POST', `/api/v1/tasks/${tk.json.id}/checklist`, { text: '第一步' }, {}, 201);
+    await call('lina', 'GET', `/api/v1/tasks/${tk.json.id}/checklist`, undefined, {}, 200);
+    await call('lina', 'PATCH', `/api/v1/tasks/${tk.json.id}/checklist/${ci.json.id}`, { done: true }, {}, 200);
+    await call('lina', 'DELETE', `/api/v1/tasks/${tk.json.id}/checklist/${ci.json.id}`, undefined, {}, 204);
+    await call('lina', 'GET', `/api/v1/tasks/responsibility?team_id=${ids.team}`, undefined, {}, 200);
+    const csv = await call('lina', 'GET', `/api/v1/tasks/export.csv?tag=${encodeURIComponent('文档')}`, undefined, {}, 200);
+    await call('lina', 'POST', '/api/v1/tasks/import', csv.text, { 'Content-Type': 'text/csv' }, 200);
+    await call('lina', 'DELETE', `/api/v1/tasks/${tk.json.id}`, undefined, { 'If-Match': tk2.headers.get('etag') }, 204);
+    // goals (src/goals)
+    const gl = await call('lina', 'POST', '/api/v1/goals', { level: 'team', team_id: ids.team, title: '文档目标', period: 'quarter', start_date: '2030-01-01', key_results: [{ metric: '文档指标', unit: '个', target: 10, deadline: '2030-03-31' }] }, {}, 201);
+    await call('lina', 'GET', '/api/v1/goals?limit=5&period=2030-Q1', undefined, {}, 200);
+    await call('lina', 'GET', `/api/v1/goals/${gl.json.id}`, undefined, {}, 200);
+    const gl2 = await call('lina', 'PATCH', `/api/v1/goals/${gl.json.id}`, { title: '文档目标二' }, { 'If-Match': gl.headers.get('etag') }, 200);
+    const gkr = await call('lina', 'POST', `/api/v1/goals/${gl.json.id}/key-results`, { metric: '文档指标二', unit: '个', target: 5 }, {}, 201);
+    const gkr2 = await call('lina', 'PATCH', `/api/v1/goals/${gl.json.id}/key-results/${gkr.json.id}`, { target: 6 }, { 'If-Match': gkr.headers.get('etag') }, 200);
+    await call('lina', 'DELETE', `/api/v1/goals/${gl.json.id}/key-results/${gkr.json.id}`, undefined, { 'If-Match': gkr2.headers.get('etag') }, 204);
+    await call('lina', 'POST', `/api/v1/goals/${gl.json.id}/checkins`, { key_result_id: gl.json.key_results[0].id, value: 3, confidence: 'on_track', note: '文档' }, {}, 201);
+    await call('lina', 'GET', `/api/v1/goals/${gl.json.id}/checkins`, undefined, {}, 200);
+    await call('lina', 'POST', `/api/v1/goals/${gl.json.id}/checkpoints`, { title: '文档检查点', date: '2030-02-01' }, {}, 201);
+    await call('lina', 'GET', `/api/v1/goals/${gl.json.id}/checkpoints`, undefined, {}, 200);
+    await call('lina', 'DELETE', `/api/v1/goals/${gl.json.id}`, undefined, { 'If-Match': gl2.headers.get('etag') }, 204);
     const missing = operations.map((o) => `${o.method} ${o.path}`).filter((k) => !seen.has(k));
     assert.deepEqual(missing, [], 'operations the tour did not call');
   });
 
   it('accepts exactly the documented body fields (each is known; others are unknown)', async () => {
+    let fieldGoalId = null;
+    const fieldGoal = async () => {
+      if (!fieldGoalId) fieldGoalId = (await s.api('admin', 'POST', '/api/v1/goals', { level: 'company', title: '字段检查目标', period: 'quarter', start_date: '2030-01-01', key_results: [{ metric: '字段', unit: '个', target: 3 }] })).json.id;
+      return (await s.api('admin', 'GET', `/api/v1/goals/${fieldGoalId}`)).json;
+    };
     const targets = {
       'POST /api/v1/teams': async () => ({ path: '/api/v1/teams', base: { name: '字段组', parent_id: ids.team } }),
       'PATCH /api/v1/teams/{id}': async () => ({ path: `/api/v1/teams/${ids.team}`, headers: { 'If-Match': (await s.api('admin', 'GET', `/api/v1/teams/${ids.team}`)).headers.get('etag') } }),
@@ -179,6 +213,31 @@ describe('the server agrees with the document', () => {
       'PATCH /api/v1/me': async () => ({ path: '/api/v1/me', headers: { 'If-Match': (await s.api('admin', 'GET', '/api/v1/me')).headers.get('etag') } }),
       'POST /api/v1/me/password': async () => ({ path: '/api/v1/me/password', base: { current_password: DEMO_PASSWORD, new_password: DEMO_PASSWORD } }),
       'POST /api/v1/tokens': async () => ({ path: '/api/v1/tokens', base: { name: '字段令牌' } }),
+      'POST /api/v1/tasks': async () => ({ path: '/api/v1/tasks', base: { title: '字段任务' } }),
+      'PATCH /api/v1/tasks/{id}': async () => {
+        const t = (await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0];
+        return { path: `/api/v1/tasks/${t.id}`, headers: { 'If-Match': `"${t.version}"` } };
+      },
+      'POST /api/v1/tasks/{id}/comments': async () => ({ path: `/api/v1/tasks/${(await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0].id}/comments`, base: { body: '字段' } }),
+      'POST /api/v1/tasks/{id}/checklist': async () => ({ path: `/api/v1/tasks/${(await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0].id}/checklist`, base: { text: '字段' } }),
+      'PATCH /api/v1/tasks/{id}/checklist/{item}': async () => {
+        const t = (await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0];
+        const c = (await s.api('admin', 'POST', `/api/v1/tasks/${t.id}/checklist`, { text: '字段项' })).json;
+        return { path: `/api/v1/tasks/${t.id}/checklist/${c.id}` };
+      },
+      // goals (src/goals): one company goal with one key result, made on first use
+      'POST /api/v1/goals': async () => ({ path: '/api/v1/goals', base: { level: 'company', title: '字段目标', period: 'quarter', start_date: '2030-01-01' } }),
+      'PATCH /api/v1/goals/{id}': async () => {
+        const g = await fieldGoal();
+        return { path: `/api/v1/goals/${g.id}`, headers: { 'If-Match': `"${g.version}"` } };
+      },
+      'POST /api/v1/goals/{id}/key-results': async () => ({ path: `/api/v1/goals/${(await fieldGoal()).id}/key-results`, base: { metric: '字段指标' } }),
+      'PATCH /api/v1/goals/{id}/key-results/{kr}': async () => {
+        const k = (await fieldGoal()).key_results[0];
+        return { path: `/api/v1/goals/${k.goal_id}/key-results/${k.id}`, headers: { 'If-Match': `"${k.version}"` } };
+      },
+      'POST /api/v1/goals/{id}/checkins': async () => ({ path: `/api/v1/goals/${(await fieldGoal()).id}/checkins`, base: { value: 1, confidence: 'on_track' } }),
+      'POST /api/v1/goals/{id}/checkpoints': async () => ({ path: `/api/v1/goals/${(await fieldGoal()).id}/checkpoints`, base: { title: '字段检查点', date: '2030-01-15' } }),
     };
     const withBody = operations.filter((o) => o.op.requestBody);
     assert.deepEqual(withBody.map((o) => `${o.method} ${o.path}`).sort(), Object.keys(targets).sort(), 'a target for every documented body');
