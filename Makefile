@@ -1,7 +1,7 @@
 # opsdesk — thin wrapper: the build is Meson + Ninja (meson.build).
 #   make run    install what is missing, build, create ./var/opsdesk.db with demo data, serve :8080
 #   make test   build with ASan + UBSan and run every suite (unit, API on SQLite and PostgreSQL, browser)
-#   make bench  benchmarks with ratios against nginx and bare SQLite
+#   make bench  benchmarks with ratios against nginx and bare SQLite (bench/run, then bench/tasks)
 #   make fuzz   run every fuzz harness for a bounded time
 DB ?= sqlite:./var/opsdesk.db
 
@@ -27,6 +27,7 @@ test:
 
 bench: build
 	@bench/run
+	@bench/tasks
 
 fuzz:
 	@scripts/bootstrap

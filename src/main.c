@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "db/db.h"
 #include "demo.h"
 #include "goals/goals.h"
+#include "jobs/jobs.h"
+#include "notify/notify.h"
 #include "org/org.h"
 #include "tasks/tasks.h"
 #include "web/web.h"
@@ -111,18 +114,35 @@ static int read_password_stdin(char *out, size_t n) {
 
 /* ---------- commands ---------- */
 
+typedef struct ServeJobs {
+    const char *db_url;
+    int poll_ms;
+} ServeJobs;
+
+static void serve_jobs_start(void *ctx) {
+    const ServeJobs *j = ctx;
+    if (jobs_runner_start(j->db_url, j->poll_ms) != 0) log_error("jobs: the runner did not start");
+}
+
+static void serve_jobs_stop(void *ctx) {
+    (void)ctx;
+    jobs_runner_stop();
+}
+
 static int cmd_serve(Args *a) {
     if (has_flag(a, "--help")) {
         puts("usage: opsdesk serve [--db URL] [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
-             "                     [--port-file FILE]\n"
+             "                     [--port-file FILE] [--jobs-poll-ms N]\n"
              "Serves the web application and the JSON API. --listen 127.0.0.1:0 picks a free port\n"
-             "(written to --port-file). Defaults: 127.0.0.1:8080, 4 threads.");
+             "(written to --port-file). Defaults: 127.0.0.1:8080, 4 threads. A jobs runner thread\n"
+             "runs due background jobs every --jobs-poll-ms (default 3000; 0: no runner).");
         return 0;
     }
     WebConfig c;
     web_config_defaults(&c);
     c.db_url = a->db_url;
     const char *listen = flag(a, "--listen"), *threads = flag(a, "--threads");
+    const char *poll = flag(a, "--jobs-poll-ms");
     c.port_file = flag(a, "--port-file");
     c.secure_cookies = has_flag(a, "--secure-cookies");
     if (listen) {
@@ -144,8 +164,19 @@ static int cmd_serve(Args *a) {
         if (*end || n < 1 || n > 256) return usage_error("serve", "--threads must be 1..256");
         c.threads = (int)n;
     }
+    long poll_ms = 3000;
+    if (poll) {
+        char *end;
+        poll_ms = strtol(poll, &end, 10);
+        if (*end || poll_ms < 0 || poll_ms > 3600000) return usage_error("serve", "--jobs-poll-ms must be 0..3600000");
+    }
     int rc = leftover(a, "serve");
     if (rc) return rc;
+    /* The web layer knows nothing of jobs: the runner is a sibling thread,
+     * started once the server has checked the database and bound its port. */
+    static ServeJobs jobs;
+    jobs = (ServeJobs){c.db_url, (int)poll_ms};
+    if (poll_ms > 0) c.on_started = serve_jobs_start, c.on_stopping = serve_jobs_stop, c.hook_ctx = &jobs;
     return web_serve(&c);
 }
 
@@ -363,15 +394,122 @@ static int cmd_backup(Args *a) {
     return 0;
 }
 
+static int cmd_jobs(Args *a) {
+    const char *sub = a->argc > 0 ? a->argv[0] : NULL;
+    if (!sub || strcmp(sub, "--help") == 0) {
+        puts("usage: opsdesk jobs run-once [--worker NAME] [--now ISO]   (runs due jobs, then exits)\n"
+             "       opsdesk jobs enqueue --kind K [--key DEDUPE_KEY] [--payload JSON] [--at ISO] [--count N]\n"
+             "       opsdesk jobs status [--kind K]   (counts as one JSON line)");
+        return sub ? 0 : 2;
+    }
+    a->argv[0] = NULL;
+    if (has_flag(a, "--help")) {
+        printf("see 'opsdesk jobs --help'\n");
+        return 0;
+    }
+    Db *db;
+    if (strcmp(sub, "run-once") == 0) {
+        const char *worker = flag(a, "--worker"), *now = flag(a, "--now");
+        int rc = leftover(a, "jobs run-once");
+        if (rc) return rc;
+        int64_t now_ms = 0;
+        if (now && time_parse_iso(now, &now_ms) != 0) return usage_error("jobs run-once", "--now must be ISO 8601");
+        if (!(db = open_db(a->db_url, true))) return 1;
+        rc = jobs_cli_run_once(db, worker ? worker : jobs_worker_id(), now_ms, stdout, stderr);
+        db_close(db);
+        return rc;
+    }
+    if (strcmp(sub, "enqueue") == 0) {
+        const char *kind = flag(a, "--kind"), *key = flag(a, "--key"), *payload = flag(a, "--payload");
+        const char *at = flag(a, "--at"), *count = flag(a, "--count");
+        int rc = leftover(a, "jobs enqueue");
+        if (rc) return rc;
+        if (!kind) return usage_error("jobs enqueue", "--kind is required");
+        int64_t run_at = time_now_ms();
+        if (at && time_parse_iso(at, &run_at) != 0) return usage_error("jobs enqueue", "--at must be ISO 8601");
+        long n = 1;
+        if (count) {
+            char *end;
+            n = strtol(count, &end, 10);
+            if (*end || n < 1 || n > 100000) return usage_error("jobs enqueue", "--count must be 1..100000");
+        }
+        if (!(db = open_db(a->db_url, true))) return 1;
+        rc = jobs_cli_enqueue(db, kind, key, payload, run_at, (int)n, stdout, stderr);
+        db_close(db);
+        return rc;
+    }
+    if (strcmp(sub, "status") == 0) {
+        const char *kind = flag(a, "--kind");
+        int rc = leftover(a, "jobs status");
+        if (rc) return rc;
+        if (!(db = open_db(a->db_url, true))) return 1;
+        rc = jobs_cli_status(db, kind, stdout, stderr);
+        db_close(db);
+        return rc;
+    }
+    return usage_error("jobs", "unknown subcommand (run-once, enqueue, status)");
+}
+
+/* Job handlers: glue between the jobs runner and the modules' functions. */
+typedef struct DigestCtx {
+    Db *db;
+    const Job *job;
+} DigestCtx;
+
+static int job_tasks_recurrence(Db *db, const Job *job, char *err, size_t err_len) {
+    int n = 0;
+    int rc = tasks_recur_due(db, job->now_ms, &n);
+    if (rc < 0) snprintf(err, err_len, "%s", db_errmsg(db));
+    return rc < 0 ? -1 : 0;
+}
+
+static int digest_one(void *ctx, int64_t owner_id, int64_t due_tomorrow, int64_t overdue) {
+    const DigestCtx *c = ctx;
+    int64_t day = (c->job->run_at + (int64_t)web_display_offset_min() * 60000) / (86400 * 1000);
+    char key[80], a1[24], a2[24];
+    snprintf(key, sizeof key, "digest:%lld:%lld", (long long)owner_id, (long long)day);
+    snprintf(a1, sizeof a1, "%lld", (long long)due_tomorrow);
+    snprintf(a2, sizeof a2, "%lld", (long long)overdue);
+    const char *args[2] = {a1, a2};
+    return notify(c->db, owner_id, "digest", "notify.digest", 2, args, "/tasks", key, NULL);
+}
+
+/* Daily, per owner: tasks due tomorrow and overdue, one notification each
+ * day (its dedupe key), shown in the owner's language when read. */
+static int job_notify_digest(Db *db, const Job *job, char *err, size_t err_len) {
+    DigestCtx c = {db, job};
+    int rc = tasks_digest(db, job->now_ms, digest_one, &c);
+    if (rc < 0) snprintf(err, err_len, "%s", db_errmsg(db));
+    return rc < 0 ? -1 : 0;
+}
+
+static void register_jobs(void) {
+    jobs_register_builtin();
+    jobs_register("task_recurrence", job_tasks_recurrence);
+    jobs_register_periodic("task_recurrence", 15 * 60 * 1000, 0);
+    /* The digest at 07:00 in the display zone. */
+    int64_t day_ms = 86400 * 1000, at = ((7 * 60 - (int64_t)web_display_offset_min()) * 60000) % day_ms;
+    jobs_register("notify_digest", job_notify_digest);
+    jobs_register_periodic("notify_digest", day_ms, (at + day_ms) % day_ms);
+}
+
 static void register_routes(void) {
     web_register(&web_route_table);
     web_register(&org_api_route_table);
     web_register(&org_page_route_table);
     web_register(&goals_api_route_table);
     web_register(&goals_page_route_table);
+    /* before the tasks tables: /tasks/calendar must match before /tasks/{id} */
+    web_register(&tasks_views_route_table);
+    web_register(&tasks_bulk_route_table);
+    web_register(&tasks_ical_route_table);
     web_register(&tasks_api_route_table);
     web_register(&tasks_page_route_table);
     web_nav_badge("/tasks", tasks_nav_overdue);
+    web_register(&notify_api_route_table);
+    web_register(&notify_page_route_table);
+    web_nav_badge("/notifications", notify_unread_count);
+    register_jobs();
 }
 
 static void usage(FILE *f) {
@@ -384,6 +522,7 @@ static void usage(FILE *f) {
           "  user      add | passwd | list | disable\n"
           "  token     create | revoke (API tokens)\n"
           "  backup    consistent copy of the SQLite database\n"
+          "  jobs      run-once | enqueue | status (background jobs)\n"
           "  routes    print every HTTP route with its access rule\n"
           "--db sqlite:PATH (default sqlite:./var/opsdesk.db) or postgresql://… (any libpq conninfo)\n"
           "Each command has --help.\n",
@@ -425,6 +564,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "user") == 0) return cmd_user(&a);
     if (strcmp(cmd, "token") == 0) return cmd_token(&a);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(&a);
+    if (strcmp(cmd, "jobs") == 0) return cmd_jobs(&a);
     if (strcmp(cmd, "routes") == 0) {
         if (has_flag(&a, "--help")) {
             puts("usage: opsdesk routes\nPrints every HTTP route: method, pattern, access rule, module.");

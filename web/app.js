@@ -87,7 +87,7 @@
      * "move to …" button (with the card's version: a stale card answers 412). */
     var dragged = null;
     document.addEventListener('dragstart', function (e) {
-        var card = e.target.closest && e.target.closest('.task-card[draggable]');
+        var card = e.target.closest && e.target.closest('.task-card[draggable="true"]');
         if (card) { dragged = card; e.dataTransfer.setData('text/plain', card.dataset.task); }
     });
     document.addEventListener('dragover', function (e) {

@@ -197,6 +197,27 @@ static void kr_from_row(Req *r, DbStmt *st, int c, GoalKr *k) {
     "k.id, k.goal_id, k.metric, k.unit, k.kind, k.direction, k.baseline, k.target, k.range_low, k.range_high,"         \
     " k.current_value, k.deadline_at, k.weight, k.version, k.created_at, k.updated_at"
 
+/* The columns of KR_COLS that the progress of a key result needs, read in
+ * place (no copies): the roll-up reads every live key result. kind and
+ * direction point into the row and are valid until the next db_step. */
+static void kr_progress_from_row(DbStmt *st, GoalKr *k) {
+    memset(k, 0, sizeof *k);
+    k->goal_id = db_col_int(st, 1);
+    k->kind = db_col_text(st, 4);
+    k->direction = db_col_text(st, 5);
+    k->baseline = db_col_double(st, 6);
+    k->has_target = !db_col_null(st, 7);
+    k->target = k->has_target ? db_col_double(st, 7) : 0;
+    k->has_low = !db_col_null(st, 8);
+    k->range_low = k->has_low ? db_col_double(st, 8) : 0;
+    k->has_high = !db_col_null(st, 9);
+    k->range_high = k->has_high ? db_col_double(st, 9) : 0;
+    k->has_current = !db_col_null(st, 10);
+    k->current = k->has_current ? db_col_double(st, 10) : 0;
+    k->weight = db_col_double(st, 12);
+    k->progress = goals_kr_progress(k);
+}
+
 static void pmap_roll(PMap *m, int i) {
     PNode *p = &m->nodes[i];
     if (p->state) return; /* done, or a cycle (never written: updates refuse them) */
@@ -240,7 +261,7 @@ static int pmap_load(Req *r, PMap *m) {
         return DB_FAIL(r);
     while ((rc = db_step(st)) == DB_ROW) {
         GoalKr k;
-        kr_from_row(r, st, 0, &k);
+        kr_progress_from_row(st, &k);
         int i = pmap_find(m, k.goal_id);
         if (i < 0) continue;
         m->nodes[i].kr_w += k.weight;
@@ -333,17 +354,26 @@ static int load_goals(Req *r, const GoalFilter *f, Goal **out, int *n) {
 
 int goals_list(Req *r, const GoalFilter *f, Goal **out, int *n) { return load_goals(r, f, out, n); }
 
-static void tree_walk(Goal *all, int n, int64_t parent, const bool *placed_root, Goal *out, int *depths, int *k,
+/* Depth first from each root, children in id order; `used` stops cycles. */
+static void tree_walk(const Goal *all, const int *first_child, const int *next, int i, Goal *out, int *depths, int *k,
                       int depth, bool *used) {
-    for (int i = 0; i < n; i++) {
-        if (used[i]) continue;
-        bool is_child = parent ? all[i].parent_id == parent : placed_root[i];
-        if (!is_child) continue;
-        used[i] = true;
-        depths[*k] = depth;
-        out[(*k)++] = all[i];
-        tree_walk(all, n, all[i].id, placed_root, out, depths, k, depth + 1, used);
+    used[i] = true;
+    depths[*k] = depth;
+    out[(*k)++] = all[i];
+    for (int c = first_child[i]; c >= 0; c = next[c])
+        if (!used[c]) tree_walk(all, first_child, next, c, out, depths, k, depth + 1, used);
+}
+
+/* Index of the goal with this id in all[] (ascending ids: load_goals orders by id), or -1. */
+static int goal_index(const Goal *all, int n, int64_t id) {
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (all[mid].id == id) return mid;
+        if (all[mid].id < id) lo = mid + 1;
+        else hi = mid - 1;
     }
+    return -1;
 }
 
 int goals_tree(Req *r, const GoalFilter *f, Goal **out, int **depths, int *n) {
@@ -352,18 +382,27 @@ int goals_tree(Req *r, const GoalFilter *f, Goal **out, int **depths, int *n) {
     GoalFilter ff = *f;
     ff.limit = 2000;
     if (load_goals(r, &ff, &all, &count) != 0) return -1;
-    /* A root is a goal whose parent is not in the (filtered, readable) set. */
-    bool *root = arena_alloc(r->arena, (size_t)count + 1), *used = arena_alloc(r->arena, (size_t)count + 1);
+    /* A root is a goal whose parent is not in the (filtered, readable) set;
+     * children are linked in id order (built backwards, pushed in front). */
+    bool *used = arena_alloc(r->arena, (size_t)count + 1);
+    int *parent = arena_alloc(r->arena, sizeof(int) * (size_t)(count + 1));
+    int *first_child = arena_alloc(r->arena, sizeof(int) * (size_t)(count + 1));
+    int *next = arena_alloc(r->arena, sizeof(int) * (size_t)(count + 1));
     for (int i = 0; i < count; i++) {
-        root[i] = true;
         used[i] = false;
-        for (int j = 0; j < count && all[i].parent_id; j++)
-            if (all[j].id == all[i].parent_id) root[i] = false;
+        first_child[i] = next[i] = -1;
+        parent[i] = all[i].parent_id ? goal_index(all, count, all[i].parent_id) : -1;
+    }
+    for (int i = count - 1; i >= 0; i--) {
+        if (parent[i] < 0) continue;
+        next[i] = first_child[parent[i]];
+        first_child[parent[i]] = i;
     }
     Goal *ordered = arena_alloc(r->arena, sizeof *ordered * (size_t)(count + 1));
     int *d = arena_alloc(r->arena, sizeof *d * (size_t)(count + 1));
     int k = 0;
-    tree_walk(all, count, 0, root, ordered, d, &k, 0, used);
+    for (int i = 0; i < count; i++)
+        if (parent[i] < 0 && !used[i]) tree_walk(all, first_child, next, i, ordered, d, &k, 0, used);
     *out = ordered;
     *depths = d;
     *n = k;

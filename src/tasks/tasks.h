@@ -54,6 +54,7 @@ typedef struct Task {
     int n_collaborators;
     int64_t *blocked_by;
     int n_blocked_by;
+    const char *recurrence; /* rule (tasks_recur.c); loaded by tasks_get only, NULL: none */
 } Task;
 
 /* Fields of a create or a change; has_* says which were given. Arena memory. */
@@ -69,6 +70,8 @@ typedef struct TaskInput {
     int n_blocked_by;
     bool has_title, has_description, has_status, has_blocked_reason, has_priority, has_owner, has_team, has_parent,
         has_goal, has_start, has_due, has_milestone, has_tags, has_collaborators, has_blocked_by;
+    const char *recurrence; /* canonical rule or NULL (none); see tasks_recur_parse */
+    bool has_recurrence;
 } TaskInput;
 
 typedef enum TaskDue { TASK_DUE_ANY = 0, TASK_DUE_OVERDUE, TASK_DUE_TODAY, TASK_DUE_WEEK, TASK_DUE_NONE } TaskDue;
@@ -165,8 +168,76 @@ void tasks_csv_cell(Buf *b, const char *s);
 /* Undoes tasks_csv_cell's neutralising quote (arena memory or s itself). */
 const char *tasks_csv_unneutralise(const char *s);
 
+/* ---- recurrence (tasks_recur.c) ---- */
+typedef enum TaskRuleKind { TASK_RULE_EVERY_DAYS = 1, TASK_RULE_WEEKLY, TASK_RULE_MONTHLY } TaskRuleKind;
+typedef struct TaskRule {
+    TaskRuleKind kind;
+    int n;        /* every N days (daily: 1); monthly: day of month 1..31 */
+    int weekdays; /* weekly: bit 0 = Monday … bit 6 = Sunday, at least one */
+} TaskRule;
+/* Parses "daily", "weekly:mon,wed" (mon..sun, no repeats), "monthly:D"
+ * (1..31; past a short month's end: its last day) or "every:N" (1..366 days).
+ * Returns 0 or -1. */
+int tasks_recur_parse(const char *s, TaskRule *out);
+/* The canonical text of rule (arena memory). */
+const char *tasks_recur_format(Arena *a, const TaskRule *rule);
+/* The first day (days since 1970-01-01) after day that rule selects. */
+int64_t tasks_recur_next_day(const TaskRule *rule, int64_t day);
+/* The rule of a task (arena memory) or NULL; 0 or -1. */
+int tasks_recur_get(Req *r, int64_t task_id, const char **rule);
+/* Inside a change's transaction: stores, moves or removes t's rule after a
+ * create/update that set recurrence or due_at. 0 or req_fail (422 recurrence
+ * without a due date or on a date the series already has). */
+int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in);
+/* Inside a write transaction: creates the next occurrence of task_id unless it
+ * exists (then *new_id = 0). 0 or a negative db error. */
+int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id);
+/* The done hook of tasks_update: tasks_recur_spawn, 0 or req_fail 503. */
+int tasks_recur_on_done(Req *r, int64_t task_id);
+/* The job: next occurrences of every recurring task whose due time is past
+ * (inside the job's write transaction). 0 or a negative db error. */
+int tasks_recur_due(Db *db, int64_t now_ms, int *n_created);
+
+/* ---- reminders (tasks_remind.c) ---- */
+/* Called per owner with open tasks due tomorrow (display zone) or overdue. */
+typedef int (*TasksDigestFn)(void *ctx, int64_t owner_id, int64_t due_tomorrow, int64_t overdue);
+/* Runs fn for every such owner (owner id order). 0 or the first negative
+ * value from the database or fn. */
+int tasks_digest(Db *db, int64_t now_ms, TasksDigestFn fn, void *ctx);
+
 extern const RouteTable tasks_api_route_table;
 extern const RouteTable tasks_page_route_table;
+/* tasks_views.c: /tasks/calendar, /tasks/timeline. */
+extern const RouteTable tasks_views_route_table;
+
+/* ---- bulk actions (tasks_bulk.c) ---- */
+enum { TASKS_BULK_MAX = 200 };
+typedef struct TaskBulk {
+    const int64_t *ids;      /* 1..TASKS_BULK_MAX distinct task ids */
+    int n_ids;
+    const int64_t *versions; /* NULL, or one expected version per id */
+    const char *action;      /* reassign | due | close */
+    int64_t owner_id;        /* reassign: the new owner */
+    int64_t due_at;          /* due: the new deadline, UTC ms; 0 clears it */
+} TaskBulk;
+bool tasks_bulk_action_valid(const char *s);
+/* Applies b to every task in one transaction, audited per task; all or
+ * nothing. *out: the tasks after the change, in ids order (arena memory).
+ * Returns 0, or -1 after req_fail (422 naming the field, 404 a task the caller
+ * cannot read, 403 one they may not edit or hand over, 412 a stale version). */
+int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n);
+/* The bulk form under the /tasks list (its checkboxes name form="bulk-form");
+ * next: where to return (a /tasks URL). */
+void tasks_bulk_form(Req *r, const char *next);
+/* POST /api/v1/tasks/bulk, POST /tasks/bulk. */
+extern const RouteTable tasks_bulk_route_table;
+
+/* ---- iCalendar feed (tasks_ical.c) ---- */
+/* The card that creates / revokes the caller's feed token; shown_token: a
+ * token just created (shown once), or NULL. */
+void tasks_ical_card(Req *r, const char *shown_token);
+/* GET /ical/{file}, POST/DELETE /api/v1/tasks/ical-token, POST /tasks/ical[/delete]. */
+extern const RouteTable tasks_ical_route_table;
 /* Route scope resolvers: {id} is a task; a new task's team from body/form. */
 int tasks_scope_task(Req *r, int64_t *team_id);
 int tasks_scope_new(Req *r, int64_t *team_id);

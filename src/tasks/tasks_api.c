@@ -106,13 +106,22 @@ static int read_task_json(Req *r, json_t *body, bool creating, TaskInput *in) {
     if (json_ids(r, body, "collaborators", &in->collaborators, &in->n_collaborators, &in->has_collaborators) != 0)
         return -1;
     if (json_ids(r, body, "blocked_by", &in->blocked_by, &in->n_blocked_by, &in->has_blocked_by) != 0) return -1;
+    json_t *rec = json_object_get(body, "recurrence");
+    if (rec) {
+        TaskRule rule;
+        in->has_recurrence = true;
+        if (json_is_string(rec) && tasks_recur_parse(json_string_value(rec), &rule) == 0)
+            in->recurrence = tasks_recur_format(r->arena, &rule);
+        else if (!json_is_null(rec)) return req_fail(r, 422, "recurrence", "tasks.error.recurrence");
+    }
     if (creating && !in->has_owner) in->owner_id = r->who->user_id, in->has_owner = true;
     return 0;
 }
 
-static const char *const TASK_FIELDS[] = {
-    "title",   "description", "status", "blocked_reason", "priority", "owner_id",      "team_id",    "parent_id",
-    "goal_id", "start_at",    "due_at", "milestone",      "tags",     "collaborators", "blocked_by", NULL};
+static const char *const TASK_FIELDS[] = {"title",      "description", "status",    "blocked_reason", "priority",
+                                          "owner_id",   "team_id",     "parent_id", "goal_id",        "start_at",
+                                          "due_at",     "milestone",   "tags",      "collaborators",  "blocked_by",
+                                          "recurrence", NULL};
 
 static int reply_task(Req *r, const Task *t, int status) {
     res_etag(r, t->version);

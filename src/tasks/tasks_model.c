@@ -105,6 +105,7 @@ void tasks_json(JsonW *w, const Task *t, int64_t now_ms) {
     jw_key(w, "done_on_time");
     if (strcmp(t->status, "done") == 0 && t->due_at) jw_bool(w, t->completed_at <= t->due_at);
     else jw_null(w);
+    if (t->recurrence) jw_kstr(w, "recurrence", t->recurrence); /* single-task responses only */
     jw_kint(w, "version", t->version);
     jw_ktime(w, "created_at", t->created_at);
     jw_ktime(w, "updated_at", t->updated_at);
@@ -211,6 +212,89 @@ static int load_links(Req *r, Task *t) {
     return id_list(r, st, &t->blocked_by, &t->n_blocked_by);
 }
 
+/* The links of a page of tasks, LINK_BATCH tasks per query (two queries per
+ * batch instead of two per task); the same lists, in the same order, as
+ * load_links. Unused placeholders are bound to 0, never a task id. */
+enum { LINK_BATCH = 50 };
+#define LINK_PLACEHOLDERS /* LINK_BATCH of them */                                                                     \
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "                                                                        \
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "                                                               \
+    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "                                                               \
+    "?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, "                                                               \
+    "?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50"
+
+typedef struct LinkPair {
+    int64_t task_id, id;
+} LinkPair;
+
+static int row_cmp_id(const void *a, const void *b) {
+    int64_t x = (*(Task *const *)a)->id, y = (*(Task *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Runs one batched link query (collaborators, or blockers) and appends its
+ * (task_id, id) pairs. */
+static int link_pairs(Req *r, bool blockers, Task **byid, int from, int count, LinkPair **pairs, int *n, int *cap) {
+    DbStmt *st;
+    int prc = blockers
+                  ? db_prepare(r->db,
+                               "SELECT d.task_id, d.blocked_by_id FROM task_deps d"
+                               " JOIN tasks b ON b.id = d.blocked_by_id WHERE d.task_id IN (" LINK_PLACEHOLDERS ")"
+                               " AND b.deleted_at IS NULL ORDER BY d.task_id, d.blocked_by_id",
+                               &st)
+                  : db_prepare(r->db,
+                               "SELECT task_id, user_id FROM task_collaborators WHERE task_id IN (" LINK_PLACEHOLDERS
+                               ") ORDER BY task_id, user_id",
+                               &st);
+    if (prc != DB_OK) return -1;
+    for (int j = 0; j < LINK_BATCH; j++) db_bind_int(st, j + 1, j < count ? byid[from + j]->id : 0);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n == *cap) {
+            LinkPair *bigger = arena_alloc(r->arena, sizeof *bigger * (size_t)*cap * 2);
+            memcpy(bigger, *pairs, sizeof *bigger * (size_t)*cap);
+            *pairs = bigger, *cap *= 2;
+        }
+        (*pairs)[(*n)++] = (LinkPair){db_col_int(st, 0), db_col_int(st, 1)};
+    }
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Hands out pairs (ordered by task id, then id) to the rows as id arrays. */
+static void link_assign(Req *r, Task **byid, int k, const LinkPair *pairs, int n, bool blockers) {
+    for (int i = 0, p = 0; i < k; i++) {
+        Task *t = byid[i];
+        while (p < n && pairs[p].task_id < t->id) p++;
+        int q = p;
+        while (q < n && pairs[q].task_id == t->id) q++;
+        int64_t *ids = arena_alloc(r->arena, sizeof *ids * (size_t)(q - p > 8 ? q - p : 8));
+        for (int j = p; j < q; j++) ids[j - p] = pairs[j].id;
+        if (blockers) t->blocked_by = ids, t->n_blocked_by = q - p;
+        else t->collaborators = ids, t->n_collaborators = q - p;
+        p = q;
+    }
+}
+
+static int load_links_batch(Req *r, Task *rows, int k) {
+    if (k == 0) return 0;
+    Task **byid = arena_alloc(r->arena, sizeof *byid * (size_t)k);
+    for (int i = 0; i < k; i++) byid[i] = &rows[i];
+    qsort(byid, (size_t)k, sizeof *byid, row_cmp_id);
+    int cap = 64, nc = 0, nb = 0, capb = 64;
+    LinkPair *collab = arena_alloc(r->arena, sizeof *collab * (size_t)cap);
+    LinkPair *block = arena_alloc(r->arena, sizeof *block * (size_t)capb);
+    for (int from = 0; from < k; from += LINK_BATCH) {
+        int count = k - from < LINK_BATCH ? k - from : LINK_BATCH;
+        if (link_pairs(r, false, byid, from, count, &collab, &nc, &cap) != 0 ||
+            link_pairs(r, true, byid, from, count, &block, &nb, &capb) != 0)
+            return -1;
+    }
+    link_assign(r, byid, k, collab, nc, false);
+    link_assign(r, byid, k, block, nb, true);
+    return 0;
+}
+
 int tasks_get(Req *r, int64_t id, Task *t) {
     DbStmt *st;
     if (db_prepare(r->db, "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1 AND t.deleted_at IS NULL", &st) != DB_OK)
@@ -222,6 +306,7 @@ int tasks_get(Req *r, int64_t id, Task *t) {
     if (rc < 0) return DB_FAIL(r);
     if (rc != DB_ROW) return 1;
     if (load_links(r, t) != 0) return DB_FAIL(r);
+    if (tasks_recur_get(r, id, &t->recurrence) != 0) return DB_FAIL(r);
     return 0;
 }
 
@@ -238,8 +323,7 @@ static int collect(Req *r, DbStmt *st, int limit, Task **out, int *n) {
     }
     db_finalize(st);
     if (rc < 0) return DB_FAIL(r);
-    for (int i = 0; i < k; i++)
-        if (load_links(r, &rows[i]) != 0) return DB_FAIL(r);
+    if (load_links_batch(r, rows, k) != 0) return DB_FAIL(r);
     *out = rows;
     *n = k;
     return 0;
@@ -688,6 +772,7 @@ static int create_in_tx(Req *r, const TaskInput *in, Task *out) {
     TaskInput links = *in;
     links.has_collaborators = links.has_blocked_by = true;
     if (write_links(r, &t, &links) != 0) return DB_FAIL(r);
+    if (tasks_recur_sync(r, &t, in) != 0) return -1;
     if (tasks_get(r, id, out) != 0) return DB_FAIL(r);
     if (web_audit(r, "create", "task", id, NULL, snapshot(r, out)) != 0) return -1;
     return 0;
@@ -757,6 +842,12 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
     if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
     if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race */
     if (write_links(r, &after, in) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    /* Recurrence: the rule follows the due date; done creates the next occurrence. */
+    bool now_done = strcmp(after.status, "done") == 0 && strcmp(before.status, "done") != 0;
+    if (tasks_recur_sync(r, &after, in) != 0 || (now_done && tasks_recur_on_done(r, id) != 0)) {
+        db_rollback(r->db);
+        return -1;
+    }
     if (tasks_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "update", "task", id, snapshot(r, &before), snapshot(r, out)) != 0) {
         db_rollback(r->db);

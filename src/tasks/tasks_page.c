@@ -126,6 +126,11 @@ static void task_fields(Req *r, const Task *t) {
                 "<div class=\"stack\"><label for=\"f-due\">%s</label><input id=\"f-due\" name=\"due_at\" "
                 "type=\"datetime-local\" value=\"%s\"></div>",
                 T(r, "tasks.field.due_at"), t ? local_input(r, t->due_at) : "");
+    html_printf(r,
+                "<div class=\"stack\"><label for=\"f-recurrence\">%s</label><input id=\"f-recurrence\" "
+                "name=\"recurrence\" maxlength=\"60\" value=\"%s\" placeholder=\"weekly:mon,thu\"><p "
+                "class=\"hint\">%s</p></div>",
+                T(r, "tasks.field.recurrence"), t && t->recurrence ? t->recurrence : "", T(r, "tasks.recurrence_hint"));
     Buf tags = {0};
     for (const char *p = t && t->tags ? t->tags + 1 : ""; *p; p++) buf_putc(&tags, *p == ',' && p[1] ? ',' : *p);
     const char *tags_text = arena_strdup(r->arena, buf_cstr(&tags));
@@ -205,6 +210,13 @@ static void read_task_form(Req *r, TaskInput *in) {
             req_error(r, times[i], "error.bad_date");
     }
     in->has_start = in->has_due = true;
+    const char *rec = req_form(r, "recurrence");
+    in->has_recurrence = true;
+    if (rec && *rec) {
+        TaskRule rule;
+        if (tasks_recur_parse(rec, &rule) == 0) in->recurrence = tasks_recur_format(r->arena, &rule);
+        else req_error(r, "recurrence", "tasks.error.recurrence");
+    }
     in->has_milestone = true;
     in->milestone = req_form(r, "milestone") != NULL;
     const char *parent = req_form(r, "parent_id"), *goal = req_form(r, "goal_id");
@@ -250,11 +262,12 @@ static void list_page(Req *r) {
     page_begin(r, T(r, "tasks.title"), "nav.tasks");
     html_printf(
         r,
-        "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\"%s>%s</a>"
-        " <a href=\"/tasks?view=team\"%s>%s</a> <a href=\"/tasks/board\">%s</a> <a "
-        "href=\"/tasks/responsibility\">%s</a> <a href=\"/api/v1/tasks/export.csv\">%s</a></nav></div>",
-        T(r, "tasks.title"), T(r, "tasks.views"), mine ? " aria-current=\"page\"" : "", T(r, "tasks.mine"),
-        mine ? "" : " aria-current=\"page\"", T(r, "tasks.team"), T(r, "tasks.board"), T(r, "tasks.responsibility"),
+        "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\" aria-current=\"%s\">%s</a>"
+        " <a href=\"/tasks?view=team\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board\">%s</a> <a href=\"/tasks/calendar\">%s</a>"
+        " <a href=\"/tasks/timeline\">%s</a> <a href=\"/tasks/responsibility\">%s</a> <a href=\"/api/v1/tasks/export.csv\">%s</a></nav></div>",
+        T(r, "tasks.title"), T(r, "tasks.views"), mine ? "page" : "false", T(r, "tasks.mine"),
+        mine ? "false" : "page", T(r, "tasks.team"), T(r, "tasks.board"), T(r, "tasks.calendar"),
+        T(r, "tasks.timeline"), T(r, "tasks.responsibility"),
         T(r, "tasks.export"));
     flash_errors(r);
     html_printf(r,
@@ -284,16 +297,27 @@ static void list_page(Req *r) {
     html_printf(r, "<section class=\"card\"><h2>%s</h2>", mine ? T(r, "tasks.mine") : T(r, "tasks.team"));
     if (!n) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "tasks.empty"));
     else {
+        bool bulk = is_writer(r); /* checkboxes of the bulk form (tasks_bulk.c) */
         html_printf(r,
                     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table "
-                    "class=\"list tasks-list\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                    "class=\"list tasks-list\"><thead><tr>",
+                    T(r, "tasks.title"));
+        if (bulk) html_printf(r, "<th scope=\"col\"><span class=\"sr-only\">%s</span></th>", T(r, "tasks.bulk"));
+        html_printf(r,
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
                     "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                    T(r, "tasks.title"), T(r, "tasks.field.title"), T(r, "tasks.field.owner_id"),
-                    T(r, "tasks.field.status"), T(r, "tasks.field.priority"), T(r, "tasks.field.due_at"));
+                    T(r, "tasks.field.title"), T(r, "tasks.field.owner_id"), T(r, "tasks.field.status"),
+                    T(r, "tasks.field.priority"), T(r, "tasks.field.due_at"));
         for (int i = 0; i < n; i++) {
             const Task *t = &rows[i];
-            html_printf(r, "<tr%s><td><a href=\"/tasks/%lld\">%s</a>%s",
-                        tasks_is_overdue(t, now) ? " class=\"late\"" : "", (long long)t->id, t->title,
+            if (tasks_is_overdue(t, now)) html_raw(r, "<tr class=\"late\">");
+            else html_raw(r, "<tr>");
+            if (bulk)
+                html_printf(r,
+                            "<td><input type=\"checkbox\" form=\"bulk-form\" name=\"ids\" value=\"%lld\" "
+                            "aria-label=\"%s\"></td>",
+                            (long long)t->id, i18n_fmt(r->arena, r->locale, "tasks.bulk_select", 1, (const char *[]){t->title}));
+            html_printf(r, "<td><a href=\"/tasks/%lld\">%s</a>%s", (long long)t->id, t->title,
                         t->milestone ? " ◆" : "");
             tag_list(r, t->tags);
             html_printf(r, "</td><td>%s</td><td><span class=\"status status-%s\">%s</span></td><td>%s</td><td>",
@@ -302,6 +326,7 @@ static void list_page(Req *r) {
             html_raw(r, "</td></tr>");
         }
         html_raw(r, "</tbody></table></div>");
+        if (bulk) tasks_bulk_form(r, mine ? "/tasks" : "/tasks?view=team");
     }
     html_raw(r, "</section>");
     if (is_writer(r)) {
@@ -383,6 +408,7 @@ static void detail_page(Req *r, const Task *t) {
     html_printf(r, "<dt>%s</dt><dd>", T(r, "tasks.field.due_at"));
     due_cell(r, t, now);
     html_raw(r, "</dd>");
+    if (t->recurrence) html_printf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "tasks.field.recurrence"), t->recurrence);
     if (t->completed_at)
         html_printf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "tasks.completed"), html_time(r, t->completed_at, true));
     if (t->goal_id) html_printf(r, "<dt>%s</dt><dd>#%lld</dd>", T(r, "tasks.field.goal_id"), (long long)t->goal_id);
@@ -407,9 +433,9 @@ static void detail_page(Req *r, const Task *t) {
             html_csrf_field(r);
             html_printf(r,
                         "<input type=\"hidden\" name=\"done\" value=\"%d\"><button type=\"submit\" class=\"tick\" "
-                        "aria-pressed=\"%s\">%s</button> <span%s>%s</span></form></li>",
+                        "aria-pressed=\"%s\">%s</button> <span class=\"%s\">%s</span></form></li>",
                         items[i].done ? 0 : 1, items[i].done ? "true" : "false", items[i].done ? "☑" : "☐",
-                        items[i].done ? " class=\"done\"" : "", items[i].text);
+                        items[i].done ? "done" : "", items[i].text);
         } else {
             html_printf(r, "<li>%s <span>%s</span></li>", items[i].done ? "☑" : "☐", items[i].text);
         }
@@ -599,9 +625,9 @@ static int tasks_page_board(Req *r) {
     html_printf(
         r,
         "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\">%s</a> "
-        "<a href=\"/tasks/board\"%s>%s</a> <a href=\"/tasks/board?view=mine\"%s>%s</a></nav></div>",
-        T(r, "tasks.board"), T(r, "tasks.views"), T(r, "tasks.title"), mine ? "" : " aria-current=\"page\"",
-        T(r, "tasks.team"), mine ? " aria-current=\"page\"" : "", T(r, "tasks.mine"));
+        "<a href=\"/tasks/board\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board?view=mine\" aria-current=\"%s\">%s</a></nav></div>",
+        T(r, "tasks.board"), T(r, "tasks.views"), T(r, "tasks.title"), mine ? "false" : "page",
+        T(r, "tasks.team"), mine ? "page" : "false", T(r, "tasks.mine"));
     if (is_writer(r)) {
         html_printf(r, "<form method=\"post\" action=\"/tasks\" class=\"inline-form card board-add\">");
         html_csrf_field(r);
@@ -623,9 +649,9 @@ static int tasks_page_board(Req *r) {
             const Task *t = &rows[i];
             if (strcmp(t->status, STATUSES[s]) != 0) continue;
             bool editor = tasks_may_edit(r, t);
-            html_printf(r, "<li class=\"task-card%s\" data-task=\"%lld\" data-version=\"%lld\"%s>",
+            html_printf(r, "<li class=\"task-card%s\" data-task=\"%lld\" data-version=\"%lld\" draggable=\"%s\">",
                         tasks_is_overdue(t, now) ? " late" : "", (long long)t->id, (long long)t->version,
-                        editor ? " draggable=\"true\"" : "");
+                        editor ? "true" : "false");
             html_printf(r, "<a href=\"/tasks/%lld\">%s</a><p class=\"muted\">%s · ", (long long)t->id, t->title,
                         t->owner_name);
             due_cell(r, t, now);
@@ -696,8 +722,8 @@ static int tasks_page_responsibility(Req *r) {
                 T(r, "tasks.overdue"), T(r, "tasks.on_time_30d"), T(r, "tasks.on_time_rate"));
     for (int i = 0; i < n; i++) {
         const TaskResponsibility *p = &rows[i];
-        html_printf(r, "<tr><td><a href=\"/tasks?view=team&amp;owner=%lld\">%s</a></td><td>%lld</td><td%s>%lld</td>",
-                    (long long)p->user_id, p->name, (long long)p->open, p->overdue ? " class=\"overdue\"" : "",
+        html_printf(r, "<tr><td><a href=\"/tasks?view=team&amp;owner=%lld\">%s</a></td><td>%lld</td><td class=\"%s\">%lld</td>",
+                    (long long)p->user_id, p->name, (long long)p->open, p->overdue ? "overdue" : "",
                     (long long)p->overdue);
         html_printf(r, "<td>%lld / %lld</td><td>", (long long)p->done_on_time_30d, (long long)p->done_with_due_30d);
         if (p->on_time_rate >= 0) html_printf(r, "%.0f%%", p->on_time_rate * 100);

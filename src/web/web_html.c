@@ -206,6 +206,7 @@ static const NavItem nav_items[] = {
      "M9 11a3.5 3.5 0 1 0 0-7a3.5 3.5 0 1 0 0 7M2 20c0-3.5 3-5.5 7-5.5s7 2 7 5.5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 "
      "14.8c2.4.6 4 2.4 4 5.2",
      ACCESS_ANY_USER},
+    {"/notifications", "nav.notifications", "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0", ACCESS_ANY_USER},
     {"/audit", "nav.audit", "M5 4h14v16H5zM8 8h8M8 12h8M8 16h5", ACCESS_ADMIN},
     {"/tokens", "nav.tokens", "M8 15a4 4 0 1 1 0-8a4 4 0 1 1 0 8M12 11h9M18 11v3M21 11v2", ACCESS_ANY_USER},
 };

@@ -18,7 +18,9 @@
 #include "../base/timeutil.h"
 #include "web_internal.h"
 
-static WebConfig config;
+/* The display zone is set before web_serve so that the CLI and the jobs runner
+ * (which start without a WebConfig) cut days where the web pages do. */
+static WebConfig config = {.display_offset_min = 8 * 60};
 
 const WebConfig *web_config(void) { return &config; }
 int web_display_offset_min(void) { return config.display_offset_min; }
@@ -369,8 +371,10 @@ int web_serve(const WebConfig *c) {
     sigaction(SIGINT, &act, NULL);
     sigaction(SIGTERM, &act, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (c->on_started) c->on_started(c->hook_ctx);
     while (!stop_requested) pause();
     log_info("opsdesk stopping");
+    if (c->on_stopping) c->on_stopping(c->hook_ctx);
     MHD_stop_daemon(d);
     pthread_mutex_lock(&open_dbs_lock);
     for (int i = 0; i < n_open_dbs; i++) db_close(open_dbs[i]);

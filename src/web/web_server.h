@@ -23,6 +23,11 @@ typedef struct WebConfig {
     int64_t session_max_ms;      /* absolute expiry of a session */
     int display_offset_min;      /* UTC offset for displayed times */
     const char *port_file;       /* when set, the bound port is written here */
+    /* Called once the database is checked and the port is bound (e.g. main.c
+     * starts background workers), and once before the server stops. May be NULL. */
+    void (*on_started)(void *ctx);
+    void (*on_stopping)(void *ctx);
+    void *hook_ctx;
 } WebConfig;
 
 void web_config_defaults(WebConfig *c);

@@ -97,6 +97,9 @@ const MATRIX = [
   ['GET',    '/api/v1/tasks/export.csv',      null,      401,  200,        200,        200,        200,        200],
   ['POST',   '/api/v1/tasks/import',          null,      401,  403,        200,        200,        200,        200],
   ['GET',    '/api/v1/tasks/responsibility',  'team',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/tasks/bulk',            'task',    401,  403,        [200, 404], [200, 404], [404, 200], 200],
+  ['POST',   '/api/v1/tasks/ical-token',      null,      401,  201,        201,        201,        201,        201],
+  ['DELETE', '/api/v1/tasks/ical-token',      null,      401,  204,        204,        204,        204,        204],
   ['GET',    '/api/v1/tasks/{id}',            'task',    401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
   ['PATCH',  '/api/v1/tasks/{id}',            'task',    401,  403,        [200, 404], [200, 404], [404, 200], 200],
   ['DELETE', '/api/v1/tasks/{id}',            'task',    401,  403,        [403, 404], [204, 404], [404, 204], 204],
@@ -110,6 +113,12 @@ const MATRIX = [
   ['POST',   '/tasks',                        'team',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
   ['GET',    '/tasks/board',                  null,      303,  200,        200,        200,        200,        200],
   ['GET',    '/tasks/responsibility',         null,      303,  200,        200,        200,        200,        200],
+  ['POST',   '/tasks/bulk',                   'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  ['POST',   '/tasks/ical',                   null,      401,  200,        200,        200,        200,        200],
+  ['POST',   '/tasks/ical/delete',            null,      401,  303,        303,        303,        303,        303],
+  ['GET',    '/ical/{file}',                  null,      404,  404,        404,        404,        404,        404],
+  ['GET',    '/tasks/calendar',               null,      303,  200,        200,        200,        200,        200],
+  ['GET',    '/tasks/timeline',               null,      303,  200,        200,        200,        200,        200],
   ['GET',    '/tasks/{id}',                   'task',    303,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
   ['POST',   '/tasks/{id}',                   'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
   ['POST',   '/tasks/{id}/move',              'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
@@ -117,6 +126,11 @@ const MATRIX = [
   ['POST',   '/tasks/{id}/comments',          'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
   ['POST',   '/tasks/{id}/checklist',         'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
   ['POST',   '/tasks/{id}/checklist/{item}',  'task',    401,  403,        [303, 404], [303, 404], [404, 303], 303],
+  // notifications (src/notify): everyone's own, no team target
+  ['GET',    '/api/v1/notifications',         null,      401,  200,        200,        200,        200,        200],
+  ['POST',   '/api/v1/notifications/read',    null,      401,  204,        204,        204,        204,        204],
+  ['GET',    '/notifications',                null,      303,  200,        200,        200,        200,        200],
+  ['POST',   '/notifications/read',           null,      401,  303,        303,        303,        303,        303],
 ];
 
 let s;
@@ -298,6 +312,9 @@ const REQUESTS = {
   'GET /api/v1/tasks/export.csv': () => ({ path: '/api/v1/tasks/export.csv' }),
   'POST /api/v1/tasks/import': (c) => ({ path: '/api/v1/tasks/import', body: `title,owner\n矩阵导入${++seq},${c === 'admin' || c === 'anon' || c === 'viewer' ? 'wangfang' : LOGIN[c]}\n`, headers: { 'Content-Type': 'text/csv' } }),
   'GET /api/v1/tasks/responsibility': (c, T) => ({ path: `/api/v1/tasks/responsibility?team_id=${fx.team[T].id}` }),
+  'POST /api/v1/tasks/ical-token': () => ({ path: '/api/v1/tasks/ical-token' }),
+  'DELETE /api/v1/tasks/ical-token': () => ({ path: '/api/v1/tasks/ical-token' }),
+  'POST /api/v1/tasks/bulk': async (c, T) => ({ path: '/api/v1/tasks/bulk', body: { ids: [(await freshTask(T)).id], action: 'due', due_at: '2031-01-02T01:00:00Z' } }),
   'GET /api/v1/tasks/{id}': (c, T) => ({ path: `/api/v1/tasks/${fx.task[T].id}` }),
   'PATCH /api/v1/tasks/{id}': async (c, T) => {
     const t = await current(`/api/v1/tasks/${fx.task[T].id}`);
@@ -314,6 +331,12 @@ const REQUESTS = {
   'POST /tasks': (c, T) => ({ path: '/tasks', form: { title: `矩阵页面任务${++seq}`, team_id: String(fx.team[T].id), owner_id: String(fx.owner[T].id), status: 'todo', priority: 'normal' } }),
   'GET /tasks/board': () => ({ path: '/tasks/board' }),
   'GET /tasks/responsibility': () => ({ path: '/tasks/responsibility' }),
+  'POST /tasks/ical': () => ({ path: '/tasks/ical', form: {} }),
+  'POST /tasks/ical/delete': () => ({ path: '/tasks/ical/delete', form: {} }),
+  'GET /ical/{file}': () => ({ path: `/ical/ics_${'0'.repeat(64)}.ics` }),
+  'POST /tasks/bulk': async (c, T) => ({ path: '/tasks/bulk', form: { ids: String((await freshTask(T)).id), action: 'due', due_at: '2031-01-02T09:00' } }),
+  'GET /tasks/calendar': () => ({ path: '/tasks/calendar?view=team' }),
+  'GET /tasks/timeline': () => ({ path: '/tasks/timeline?view=team' }),
   'GET /tasks/{id}': (c, T) => ({ path: `/tasks/${fx.task[T].id}` }),
   'POST /tasks/{id}': async (c, T) => ({ path: `/tasks/${fx.task[T].id}`, form: taskForm(await current(`/api/v1/tasks/${fx.task[T].id}`)) }),
   'POST /tasks/{id}/move': async (c, T) => {
@@ -324,6 +347,10 @@ const REQUESTS = {
   'POST /tasks/{id}/comments': (c, T) => ({ path: `/tasks/${fx.task[T].id}/comments`, form: { body: '矩阵页面评论' } }),
   'POST /tasks/{id}/checklist': (c, T) => ({ path: `/tasks/${fx.task[T].id}/checklist`, form: { text: '矩阵页面清单' } }),
   'POST /tasks/{id}/checklist/{item}': async (c, T) => ({ path: `/tasks/${fx.task[T].id}/checklist/${(await freshItem(T)).id}`, form: { done: '1' } }),
+  'GET /api/v1/notifications': () => ({ path: '/api/v1/notifications' }),
+  'POST /api/v1/notifications/read': () => ({ path: '/api/v1/notifications/read', body: { all: true } }),
+  'GET /notifications': () => ({ path: '/notifications' }),
+  'POST /notifications/read': () => ({ path: '/notifications/read', form: { all: '1' } }),
 };
 
 const isApi = (pattern) => pattern.startsWith('/api/') || pattern === '/healthz' || pattern === '/metrics';

@@ -96,8 +96,8 @@ describe('the document', () => {
         assert.equal(schema.additionalProperties, false, `${where}: unknown fields are refused (422), so the schema is closed`);
         for (const c of ['400', '413', '415', '422']) assert.ok(codes.includes(c), `${where}: ${c}`);
       }
-      // Tokens and checklist items carry no version (revoking and ticking are idempotent).
-      if (['PATCH', 'DELETE'].includes(method) && path !== '/api/v1/tokens/{id}' && !path.includes('/checklist/')) {
+      // Tokens, the iCalendar feed token and checklist items carry no version (revoking and ticking are idempotent).
+      if (['PATCH', 'DELETE'].includes(method) && path !== '/api/v1/tokens/{id}' && path !== '/api/v1/tasks/ical-token' && !path.includes('/checklist/')) {
         assert.ok(params.some((p) => p.in === 'header' && p.name === 'If-Match' && p.required), `${where}: If-Match`);
         assert.ok(codes.includes('412') && codes.includes('428'), `${where}: 412 and 428`);
       }
@@ -181,6 +181,13 @@ describe('the server agrees with the document', () => {
     const csv = await call('lina', 'GET', `/api/v1/tasks/export.csv?tag=${encodeURIComponent('文档')}`, undefined, {}, 200);
     await call('lina', 'POST', '/api/v1/tasks/import', csv.text, { 'Content-Type': 'text/csv' }, 200);
     await call('lina', 'DELETE', `/api/v1/tasks/${tk.json.id}`, undefined, { 'If-Match': tk2.headers.get('etag') }, 204);
+    const tb = await call('lina', 'POST', '/api/v1/tasks', { title: '批量文档任务' }, {}, 201);
+    await call('lina', 'POST', '/api/v1/tasks/bulk', { ids: [tb.json.id], action: 'due', due_at: '2030-02-01T01:00:00Z' }, {}, 200);
+    await call('lina', 'POST', '/api/v1/tasks/ical-token', undefined, {}, 201);
+    await call('lina', 'DELETE', '/api/v1/tasks/ical-token', undefined, {}, 204);
+    // notifications (src/notify)
+    await call('lina', 'GET', '/api/v1/notifications?limit=5&unread=1', undefined, {}, 200);
+    await call('lina', 'POST', '/api/v1/notifications/read', { all: true }, {}, 204);
     // goals (src/goals)
     const gl = await call('lina', 'POST', '/api/v1/goals', { level: 'team', team_id: ids.team, title: '文档目标', period: 'quarter', start_date: '2030-01-01', key_results: [{ metric: '文档指标', unit: '个', target: 10, deadline: '2030-03-31' }] }, {}, 201);
     await call('lina', 'GET', '/api/v1/goals?limit=5&period=2030-Q1', undefined, {}, 200);
@@ -220,11 +227,13 @@ describe('the server agrees with the document', () => {
       },
       'POST /api/v1/tasks/{id}/comments': async () => ({ path: `/api/v1/tasks/${(await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0].id}/comments`, base: { body: '字段' } }),
       'POST /api/v1/tasks/{id}/checklist': async () => ({ path: `/api/v1/tasks/${(await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0].id}/checklist`, base: { text: '字段' } }),
+      'POST /api/v1/tasks/bulk': async () => ({ path: '/api/v1/tasks/bulk', base: { ids: [(await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0].id], action: 'due', due_at: '2030-02-01T01:00:00Z' } }),
       'PATCH /api/v1/tasks/{id}/checklist/{item}': async () => {
         const t = (await s.api('admin', 'GET', '/api/v1/tasks?limit=1')).json.items[0];
         const c = (await s.api('admin', 'POST', `/api/v1/tasks/${t.id}/checklist`, { text: '字段项' })).json;
         return { path: `/api/v1/tasks/${t.id}/checklist/${c.id}` };
       },
+      'POST /api/v1/notifications/read': async () => ({ path: '/api/v1/notifications/read', base: { ids: [1] } }),
       // goals (src/goals): one company goal with one key result, made on first use
       'POST /api/v1/goals': async () => ({ path: '/api/v1/goals', base: { level: 'company', title: '字段目标', period: 'quarter', start_date: '2030-01-01' } }),
       'PATCH /api/v1/goals/{id}': async () => {

@@ -23,6 +23,7 @@ before(async () => {
     profile: '/profile',
     tokens: '/tokens',
     audit: '/audit',
+    notifications: '/notifications',
     login: '/login',
     error: '/people/999999',
   };
