@@ -44,6 +44,17 @@ int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len);
 void db_set_error(Db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void db_count_open(int delta);
 
+/* SQLite group commit, process-wide since start: physical COMMITs of batch
+ * transactions, and the write transactions those COMMITs made durable (tests
+ * assert commits < transactions under concurrency). */
+void db_sqlite_group_commit_stats(int64_t *commits, int64_t *transactions);
+/* Threads waiting in line for the writer of db's file (0 for a database
+ * without a shared writer); lets tests order threads without sleeping. */
+int db_sqlite_writers_in_line(Db *db);
+/* Batch limits of SQLite group commit (defaults: 64 transactions, 5 ms from
+ * BEGIN; see db_sqlite.c). For tests; set while no thread writes. */
+void db_sqlite_set_group_commit_limits(int max_txs, int64_t max_ns);
+
 /* Migration text with dialect tokens replaced ({{ID}} → the engine's
  * auto-increment primary key). Caller frees. */
 char *db_dialect_sql(DbKind kind, const char *sql);
