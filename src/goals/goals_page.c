@@ -18,11 +18,6 @@
 
 static bool is_writer(Req *r) { return r->who->role != ROLE_VIEWER; }
 
-static const char *scope_root(Req *r) {
-    if (r->who->role == ROLE_ADMIN) return NULL;
-    return r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
-}
-
 static const char *level_label(Req *r, const char *level) {
     return strcmp(level, "company") == 0 ? T(r, "goals.level.company")
            : strcmp(level, "team") == 0  ? T(r, "goals.level.team")
@@ -89,7 +84,7 @@ static void option(Req *r, const char *value, const char *label, const char *sel
 static void team_select(Req *r, const char *id, const char *name, int64_t selected, const char *none_key) {
     Team *teams;
     int n;
-    if (org_teams_list(r, scope_root(r), &teams, &n) != 0) n = 0;
+    if (org_teams_list(r, web_read_scope(r), &teams, &n) != 0) n = 0;
     html_printf(r, "<select id=\"%s\" name=\"%s\"><option value=\"\">%s</option>", id, name, T(r, none_key));
     for (int i = 0; i < n; i++) {
         html_printf(r, "<option value=\"%lld\"%s>", (long long)teams[i].id, teams[i].id == selected ? " selected" : "");
@@ -100,7 +95,7 @@ static void team_select(Req *r, const char *id, const char *name, int64_t select
 }
 
 static void owner_select(Req *r, const char *id, const char *name, int64_t selected, const char *none_key) {
-    UserFilter f = {.team_path = scope_root(r), .limit = 500};
+    UserFilter f = {.team_path = web_read_scope(r), .limit = 500};
     User *users;
     int n;
     if (org_users_list(r, &f, &users, &n) != 0) n = 0;

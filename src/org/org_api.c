@@ -22,18 +22,12 @@ static void write_next_cursor(JsonW *w, bool more, int64_t last_id) {
     }
 }
 
-/* Scope of lists: admins see everything, everyone else their team's subtree. */
-static const char *list_scope(Req *r) {
-    if (r->who->role == ROLE_ADMIN) return NULL;
-    return r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
-}
-
 /* ---------- teams ---------- */
 
 static int org_api_teams_list(Req *r) {
     Team *teams;
     int n;
-    if (org_teams_list(r, list_scope(r), &teams, &n) != 0) return -1;
+    if (org_teams_list(r, web_read_scope(r), &teams, &n) != 0) return -1;
     JsonW *w = res_json(r);
     jw_obj_begin(w);
     jw_key(w, "items");
@@ -129,7 +123,7 @@ static int org_api_users_list(Req *r) {
     if (f.q && !*f.q) f.q = NULL;
     f.team_id = team_id;
     f.include_disabled = include_disabled == 1;
-    f.team_path = list_scope(r);
+    f.team_path = web_read_scope(r);
     f.limit = (int)limit + 1;
     /* Rows stream straight from the statement into the response. */
     UserStream us = {res_json(r), (int)limit, 0, 0};

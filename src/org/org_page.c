@@ -31,11 +31,6 @@ static const char *role_name(Role role) {
 
 static bool is_manager(Req *r) { return r->who->role == ROLE_ADMIN || r->who->role == ROLE_SUPERVISOR; }
 
-static const char *scope_root(Req *r) {
-    if (r->who->role == ROLE_ADMIN) return NULL;
-    return r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
-}
-
 /* A local path to go back to: must start with one '/' (no open redirects). */
 static const char *safe_next(Req *r, const char *next) {
     (void)r;
@@ -57,7 +52,7 @@ static void team_select(Req *r, const char *id, const char *name, int64_t select
                         const char *none_key, bool manageable_only) {
     Team *teams;
     int n;
-    if (org_teams_list(r, scope_root(r), &teams, &n) != 0) n = 0;
+    if (org_teams_list(r, web_read_scope(r), &teams, &n) != 0) n = 0;
     html_printf(r, "<select id=\"%s\" name=\"%s\">", id, name);
     if (allow_none) html_printf(r, "<option value=\"\">%s</option>", T(r, none_key));
     for (int i = 0; i < n; i++) {
@@ -197,7 +192,7 @@ static int org_page_home(Req *r) {
     flash_notice(r);
     Team *teams;
     int n_teams = 0;
-    org_teams_list(r, scope_root(r), &teams, &n_teams);
+    org_teams_list(r, web_read_scope(r), &teams, &n_teams);
     int64_t people = 0;
     for (int i = 0; i < n_teams; i++) people += teams[i].n_members;
     Team mine = {0};
@@ -333,7 +328,7 @@ static void teams_page(Req *r) {
     flash_errors(r);
     Team *teams;
     int n = 0;
-    if (org_teams_list(r, scope_root(r), &teams, &n) != 0) n = 0;
+    if (org_teams_list(r, web_read_scope(r), &teams, &n) != 0) n = 0;
     if (is_manager(r)) {
         html_printf(r,
                     "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/teams\" class=\"inline-form\">",
@@ -493,14 +488,14 @@ static int people_filter(Req *r, UserFilter *f) {
     f->role = role && org_role_valid(role) ? role : NULL;
     f->team_id = team_id;
     f->include_disabled = all == 1;
-    f->team_path = scope_root(r);
+    f->team_path = web_read_scope(r);
     f->limit = 51;
     return 0;
 }
 
 static void people_page(Req *r, const UserInput *in) {
     UserFilter f;
-    if (people_filter(r, &f) != 0) memset(&f, 0, sizeof f), f.limit = 51, f.team_path = scope_root(r);
+    if (people_filter(r, &f) != 0) memset(&f, 0, sizeof f), f.limit = 51, f.team_path = web_read_scope(r);
     User *users;
     int n = 0;
     if (org_users_list(r, &f, &users, &n) != 0) n = 0;

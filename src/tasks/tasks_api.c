@@ -130,12 +130,6 @@ static int reply_task(Req *r, const Task *t, int status) {
     return res_json_send(r, status);
 }
 
-/* Scope of lists: admins everything, everyone else their team's subtree. */
-static const char *list_scope(Req *r) {
-    if (r->who->role == ROLE_ADMIN) return NULL;
-    return r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
-}
-
 /* Reads the list filters shared by the list and the export. */
 static int read_filter(Req *r, TaskFilter *f) {
     memset(f, 0, sizeof *f);
@@ -160,7 +154,7 @@ static int read_filter(Req *r, TaskFilter *f) {
         else if (strcmp(due, "none") == 0) f->due = TASK_DUE_NONE;
         else return req_fail(r, 400, "due", "tasks.error.due_filter");
     }
-    f->scope_path = list_scope(r);
+    f->scope_path = web_read_scope(r);
     return 0;
 }
 

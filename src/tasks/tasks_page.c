@@ -21,11 +21,6 @@ static const char *priority_label(Req *r, const char *s) {
 }
 static const char *due_label(Req *r, const char *s) { return T(r, arena_printf(r->arena, "tasks.due.%s", s)); }
 static bool is_writer(Req *r) { return r->who->role != ROLE_VIEWER; }
-static const char *scope_root(Req *r) {
-    if (r->who->role == ROLE_ADMIN) return NULL;
-    return r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
-}
-
 static void flash_errors(Req *r) {
     if (!req_error_count(r)) return;
     html_printf(r, "<div class=\"flash flash-error\" role=\"alert\">%s<ul>", T(r, "form.fix_errors"));
@@ -67,7 +62,7 @@ static void tag_list(Req *r, const char *tags) {
 
 /* <select> of the people the caller can read (owner, filters). */
 static void people_select(Req *r, const char *id, const char *name, int64_t selected, const char *none_key) {
-    UserFilter f = {.team_path = scope_root(r), .limit = 500};
+    UserFilter f = {.team_path = web_read_scope(r), .limit = 500};
     User *people;
     int n = 0;
     if (org_users_list(r, &f, &people, &n) != 0) n = 0;
@@ -245,7 +240,7 @@ static void read_task_form(Req *r, TaskInput *in) {
 static void list_page(Req *r) {
     const char *view = req_query(r, "view");
     bool mine = !view || strcmp(view, "team") != 0;
-    TaskFilter f = {.scope_path = scope_root(r), .limit = 200};
+    TaskFilter f = {.scope_path = web_read_scope(r), .limit = 200};
     if (mine) f.owner_id = r->who->user_id;
     const char *status = req_query(r, "status"), *tag = req_query(r, "tag"), *due = req_query(r, "due");
     if (status && (tasks_status_valid(status) || strcmp(status, "open") == 0)) f.status = status;
@@ -615,7 +610,7 @@ static int tasks_page_check_toggle(Req *r) {
 static int tasks_page_board(Req *r) {
     const char *view = req_query(r, "view");
     bool mine = view && strcmp(view, "mine") == 0;
-    TaskFilter f = {.scope_path = scope_root(r), .limit = 500};
+    TaskFilter f = {.scope_path = web_read_scope(r), .limit = 500};
     if (mine) f.owner_id = r->who->user_id;
     Task *rows;
     int n = 0;
@@ -698,7 +693,7 @@ static int tasks_page_responsibility(Req *r) {
     html_printf(r, "<div class=\"page-head\"><h1>%s</h1></div>", T(r, "tasks.responsibility"));
     Team *teams;
     int n_teams = 0;
-    if (org_teams_list(r, scope_root(r), &teams, &n_teams) != 0) n_teams = 0;
+    if (org_teams_list(r, web_read_scope(r), &teams, &n_teams) != 0) n_teams = 0;
     if (team_id <= 0 && n_teams) team_id = teams[0].id;
     html_printf(r,
                 "<form class=\"filters card\" method=\"get\" action=\"/tasks/responsibility\"><div "

@@ -141,6 +141,10 @@ const char *req_error_for(const Req *r, const char *field);
 
 /* ---- access (the router's checks, for handlers that move a record to another team) ---- */
 bool web_can_read_team(Req *r, int64_t team_id);
+/* Path prefix of the teams the caller may read, for list queries: NULL for
+ * admins (everything), their team's path otherwise, a path matching nothing
+ * for people without a team. */
+const char *web_read_scope(Req *r);
 bool web_can_manage_team(Req *r, int64_t team_id);
 /* Team path ('/1/5/') of a live team, or NULL. Arena memory. */
 const char *web_team_path(Req *r, int64_t team_id);

@@ -123,6 +123,11 @@ static bool path_within(const char *path, const char *root) {
     return path && root && *root && strncmp(path, root, strlen(root)) == 0;
 }
 
+const char *web_read_scope(Req *r) {
+    if (r->who && r->who->role == ROLE_ADMIN) return NULL;
+    return r->who && r->who->team_path && *r->who->team_path ? r->who->team_path : "/nothing/";
+}
+
 bool web_can_read_team(Req *r, int64_t team_id) {
     const Principal *w = r->who;
     if (!w) return false;
