@@ -14,7 +14,7 @@
 #include "goals.h"
 
 #define DB_FAIL(r)    req_fail((r), 503, NULL, "error.db_unavailable")
-#define TX_DB_FAIL(r) fail_tx((r), 503, NULL, "error.db_unavailable")
+#define TX_DB_FAIL(r) req_fail_tx((r), 503, NULL, "error.db_unavailable")
 
 /* Serialises through the streaming writer into arena memory (audit snapshots). */
 #define SNAPSHOT(r, stmt)                                                                                              \
@@ -28,11 +28,6 @@
         buf_free(&b_);                                                                                                 \
         s_;                                                                                                            \
     })
-
-static int fail_tx(Req *r, int status, const char *field, const char *key) {
-    db_rollback(r->db);
-    return req_fail(r, status, field, key);
-}
 
 static int audit_commit(Req *r, const char *action, const char *entity, int64_t id, const char *before,
                         const char *after) {
@@ -628,19 +623,19 @@ static int check_goal(Req *r, Goal *g, bool end_given) {
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc == 1 || o.disabled ||
         !(is_admin(r) || (o.team_path && same_branch(o.team_path, caller_path(r))) || strcmp(o.role, "admin") == 0))
-        return fail_tx(r, 422, "owner_id", "goals.error.owner_unknown");
+        return req_fail_tx(r, 422, "owner_id", "goals.error.owner_unknown");
     if (company) {
-        if (g->team_id) return fail_tx(r, 422, "team_id", "goals.error.company_team");
+        if (g->team_id) return req_fail_tx(r, 422, "team_id", "goals.error.company_team");
     } else if (person) {
-        if (!o.team_id) return fail_tx(r, 422, "owner_id", "goals.error.owner_no_team");
-        if (g->team_id && g->team_id != o.team_id) return fail_tx(r, 422, "team_id", "goals.error.person_team");
+        if (!o.team_id) return req_fail_tx(r, 422, "owner_id", "goals.error.owner_no_team");
+        if (g->team_id && g->team_id != o.team_id) return req_fail_tx(r, 422, "team_id", "goals.error.person_team");
         g->team_id = o.team_id;
     } else {
         const char *path = g->team_id ? web_team_path(r, g->team_id) : NULL;
-        if (!g->team_id) return fail_tx(r, 422, "team_id", "error.required");
-        if (!path || !web_can_read_team(r, g->team_id)) return fail_tx(r, 422, "team_id", "error.team_unknown");
+        if (!g->team_id) return req_fail_tx(r, 422, "team_id", "error.required");
+        if (!path || !web_can_read_team(r, g->team_id)) return req_fail_tx(r, 422, "team_id", "error.team_unknown");
         if (strcmp(o.role, "admin") != 0 && !same_branch(o.team_path, path))
-            return fail_tx(r, 422, "owner_id", "goals.error.owner_outside");
+            return req_fail_tx(r, 422, "owner_id", "goals.error.owner_outside");
     }
     /* Period: quarters and months are calendar ones; custom needs an end. */
     int y, m, d;
@@ -648,24 +643,25 @@ static int check_goal(Req *r, Goal *g, bool end_given) {
     if (strcmp(g->period, "custom") != 0) {
         bool quarter = strcmp(g->period, "quarter") == 0;
         if (d != 1 || (quarter && (m - 1) % 3 != 0))
-            return fail_tx(r, 422, "start_date", quarter ? "goals.error.quarter_start" : "goals.error.month_start");
+            return req_fail_tx(r, 422, "start_date", quarter ? "goals.error.quarter_start" : "goals.error.month_start");
         int64_t end = month_start(y, m, quarter ? 3 : 1) - GOALS_DAY_MS;
-        if (end_given && g->end_at != end) return fail_tx(r, 422, "end_date", "goals.error.period_end");
+        if (end_given && g->end_at != end) return req_fail_tx(r, 422, "end_date", "goals.error.period_end");
         g->end_at = end;
     } else if (!g->end_at) {
-        return fail_tx(r, 422, "end_date", "error.required");
+        return req_fail_tx(r, 422, "end_date", "error.required");
     }
-    if (g->end_at < g->start_at) return fail_tx(r, 422, "end_date", "error.range_order");
+    if (g->end_at < g->start_at) return req_fail_tx(r, 422, "end_date", "error.range_order");
     if (g->parent_id) {
         Goal p;
         rc = goal_row(r, g->parent_id, &p);
         if (rc < 0) return TX_DB_FAIL(r);
         bool readable = rc == 0 && goal_team_readable(r, p.team_id);
-        if (!readable) return fail_tx(r, 422, "parent_id", "goals.error.parent_unknown");
-        if (level_rank(p.level) > level_rank(g->level)) return fail_tx(r, 422, "parent_id", "goals.error.parent_level");
+        if (!readable) return req_fail_tx(r, 422, "parent_id", "goals.error.parent_unknown");
+        if (level_rank(p.level) > level_rank(g->level))
+            return req_fail_tx(r, 422, "parent_id", "goals.error.parent_level");
         /* No cycle: walk up from the new parent; the goal must not be met. */
         for (int64_t up = g->parent_id, steps = 0; up && steps < 1000; steps++) {
-            if (g->id && up == g->id) return fail_tx(r, 422, "parent_id", "goals.error.parent_cycle");
+            if (g->id && up == g->id) return req_fail_tx(r, 422, "parent_id", "goals.error.parent_cycle");
             int64_t next = 0;
             DbStmt *st;
             if (db_prepare(r->db, "SELECT COALESCE(parent_id, 0) FROM goals WHERE id = ?1", &st) != DB_OK)
@@ -676,7 +672,7 @@ static int check_goal(Req *r, Goal *g, bool end_given) {
             up = next;
         }
     }
-    if (!goals_can_edit(r, g)) return fail_tx(r, 403, NULL, "error.forbidden");
+    if (!goals_can_edit(r, g)) return req_fail_tx(r, 403, NULL, "error.forbidden");
     return 0;
 }
 
@@ -819,9 +815,9 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
     Goal before;
     int rc = goals_get(r, id, &before);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
-    if (!goals_can_edit(r, &before)) return fail_tx(r, 403, NULL, "error.forbidden");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
+    if (!goals_can_edit(r, &before)) return req_fail_tx(r, 403, NULL, "error.forbidden");
     Goal g = before;
     if (in->has_level) g.level = in->level;
     if (in->has_title) g.title = in->title;
@@ -862,7 +858,7 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race */
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race */
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
     return audit_commit(r, "update", "goal", id, SNAPSHOT(r, goal_snapshot(w, &before)),
                         SNAPSHOT(r, goal_snapshot(w, out)));
@@ -873,16 +869,16 @@ int goals_delete(Req *r, int64_t id, int64_t expected_version) {
     Goal before;
     int rc = goal_row(r, id, &before);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
-    if (!goals_can_edit(r, &before)) return fail_tx(r, 403, NULL, "error.forbidden");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
+    if (!goals_can_edit(r, &before)) return req_fail_tx(r, 403, NULL, "error.forbidden");
     DbStmt *st;
     if (db_prepare(r->db, "SELECT COUNT(*) FROM goals WHERE parent_id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
         return TX_DB_FAIL(r);
     db_bind_int(st, 1, id);
     int64_t children = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
-    if (children > 0) return fail_tx(r, 409, NULL, "goals.error.has_children");
+    if (children > 0) return req_fail_tx(r, 409, NULL, "goals.error.has_children");
     if (db_prepare(r->db,
                    "UPDATE goals SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
                    " AND deleted_at IS NULL RETURNING id",
@@ -894,7 +890,7 @@ int goals_delete(Req *r, int64_t id, int64_t expected_version) {
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     return audit_commit(r, "delete", "goal", id, SNAPSHOT(r, goal_snapshot(w, &before)), NULL);
 }
 
@@ -921,8 +917,9 @@ static int begin_goal_edit(Req *r, int64_t goal_id, Goal *g, bool checkin) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     int rc = goal_row(r, goal_id, g);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (!(checkin ? goals_can_checkin(r, g) : goals_can_edit(r, g))) return fail_tx(r, 403, NULL, "error.forbidden");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (!(checkin ? goals_can_checkin(r, g) : goals_can_edit(r, g)))
+        return req_fail_tx(r, 403, NULL, "error.forbidden");
     return 0;
 }
 
@@ -940,7 +937,7 @@ int goals_kr_create(Req *r, int64_t goal_id, const GoalKrInput *in, GoalKr *out)
     db_bind_int(st, 1, goal_id);
     if (db_step(st) == DB_ROW) n = db_col_int(st, 0);
     db_finalize(st);
-    if (n >= GOALS_MAX_KRS) return fail_tx(r, 422, "key_results", "goals.error.too_many_krs");
+    if (n >= GOALS_MAX_KRS) return req_fail_tx(r, 422, "key_results", "goals.error.too_many_krs");
     if (kr_insert(r, goal_id, &k) != 0) return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, k.id, out) != 0) return TX_DB_FAIL(r);
     return audit_commit(r, "create", "key_result", out->id, NULL, SNAPSHOT(r, goals_kr_json(w, out)));
@@ -953,8 +950,8 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     GoalKr before;
     int rc = kr_row(r, goal_id, kr_id, &before);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     GoalKr k = before;
     kr_apply(&k, in);
     if (check_kr(r, NULL, &k) != 0) {
@@ -987,7 +984,7 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     if (kr_row(r, goal_id, kr_id, out) != 0) return TX_DB_FAIL(r);
     return audit_commit(r, "update", "key_result", kr_id, SNAPSHOT(r, goals_kr_json(w, &before)),
                         SNAPSHOT(r, goals_kr_json(w, out)));
@@ -999,8 +996,8 @@ int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     GoalKr before;
     int rc = kr_row(r, goal_id, kr_id, &before);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE goal_key_results SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
@@ -1013,7 +1010,7 @@ int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     return audit_commit(r, "delete", "key_result", kr_id, SNAPSHOT(r, goals_kr_json(w, &before)), NULL);
 }
 
@@ -1026,13 +1023,13 @@ int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, c
         return req_fail(r, 422, "confidence", "goals.error.confidence");
     Goal g;
     if (begin_goal_edit(r, goal_id, &g, true) != 0) return -1;
-    if (strcmp(g.status, "closed") == 0) return fail_tx(r, 409, "status", "goals.error.closed");
+    if (strcmp(g.status, "closed") == 0) return req_fail_tx(r, 409, "status", "goals.error.closed");
     if (load_krs(r, &g) != 0) return TX_DB_FAIL(r);
     GoalKr *k = NULL;
     for (int i = 0; i < g.n_krs; i++)
         if (g.krs[i].id == kr_id || (!kr_id && g.n_krs == 1)) k = &g.krs[i];
     if (!k) {
-        return fail_tx(r, 422, "key_result_id", g.n_krs ? "goals.error.kr_unknown" : "goals.error.no_krs");
+        return req_fail_tx(r, 422, "key_result_id", g.n_krs ? "goals.error.kr_unknown" : "goals.error.no_krs");
     }
     int64_t now = time_now_ms();
     DbStmt *st;
@@ -1146,7 +1143,7 @@ int goals_checkpoint_create(Req *r, int64_t goal_id, const char *title, int64_t 
                             GoalCheckpoint *out) {
     Goal g;
     if (begin_goal_edit(r, goal_id, &g, false) != 0) return -1;
-    if (due_at < g.start_at || due_at > g.end_at) return fail_tx(r, 422, "date", "goals.error.outside_period");
+    if (due_at < g.start_at || due_at > g.end_at) return req_fail_tx(r, 422, "date", "goals.error.outside_period");
     int64_t now = time_now_ms();
     DbStmt *st;
     if (db_prepare(r->db,

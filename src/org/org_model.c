@@ -27,11 +27,6 @@ enum { ORG_LOCK_ADMINS = 0x6f726701 }; /* db_lock_key: changes that may remove a
         s_;                                                                                                            \
     })
 
-static int fail_tx(Req *r, int status, const char *field, const char *key) {
-    db_rollback(r->db);
-    return req_fail(r, status, field, key);
-}
-
 /* ======================= teams ======================= */
 
 static void team_from_row(Req *r, DbStmt *st, Team *t) {
@@ -164,15 +159,15 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
         return req_fail(r, 422, "parent_id", "error.team_unknown");
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     bool taken = false;
-    if (team_name_taken(r, name, parent_id, 0, &taken) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (taken) return fail_tx(r, 409, "name", "error.team_name_taken");
+    if (team_name_taken(r, name, parent_id, 0, &taken) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (taken) return req_fail_tx(r, 409, "name", "error.team_name_taken");
     int64_t now = time_now_ms(), id = 0;
     DbStmt *st;
     if (db_prepare(r->db,
                    "INSERT INTO teams (parent_id, name, path, version, created_at, updated_at)"
                    " VALUES (?1, ?2, '', 1, ?3, ?3) RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (parent_id) db_bind_int(st, 1, parent_id);
     else db_bind_null(st, 1);
     db_bind_text(st, 2, name);
@@ -181,17 +176,17 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     if (step == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);
     /* The unique index on live sibling names settles concurrent creates. */
-    if (step == DB_CONSTRAINT) return fail_tx(r, 409, "name", "error.team_name_taken");
-    if (!id) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (step == DB_CONSTRAINT) return req_fail_tx(r, 409, "name", "error.team_name_taken");
+    if (!id) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     char *path = arena_printf(r->arena, "%s%lld/", parent_path, (long long)id);
     if (db_prepare(r->db, "UPDATE teams SET path = ?1 WHERE id = ?2", &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, path);
     db_bind_int(st, 2, id);
     int rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (org_team_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "create", "team", id, NULL, SNAPSHOT(r, org_team_json, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -205,35 +200,36 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Team before;
     int rc = org_team_get(r, id, &before);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     const char *new_name = name ? name : before.name;
     int64_t parent_id = move ? new_parent_id : before.parent_id;
     const char *new_path = before.path;
     if (move && parent_id != before.parent_id) {
         if (parent_id == 0) {
-            if (!r->who || r->who->role != ROLE_ADMIN) return fail_tx(r, 403, "parent_id", "error.forbidden");
+            if (!r->who || r->who->role != ROLE_ADMIN) return req_fail_tx(r, 403, "parent_id", "error.forbidden");
             new_path = arena_printf(r->arena, "/%lld/", (long long)id);
         } else {
             const char *parent_path = web_team_path(r, parent_id);
             if (!parent_path || !web_can_read_team(r, parent_id))
-                return fail_tx(r, 422, "parent_id", "error.team_unknown");
-            if (!web_can_manage_team(r, parent_id)) return fail_tx(r, 403, "parent_id", "error.forbidden");
+                return req_fail_tx(r, 422, "parent_id", "error.team_unknown");
+            if (!web_can_manage_team(r, parent_id)) return req_fail_tx(r, 403, "parent_id", "error.forbidden");
             if (strncmp(parent_path, before.path, strlen(before.path)) == 0)
-                return fail_tx(r, 422, "parent_id", "error.team_cycle");
+                return req_fail_tx(r, 422, "parent_id", "error.team_cycle");
             new_path = arena_printf(r->arena, "%s%lld/", parent_path, (long long)id);
         }
     }
     bool taken = false;
-    if (team_name_taken(r, new_name, parent_id, id, &taken) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (taken) return fail_tx(r, 409, "name", "error.team_name_taken");
+    if (team_name_taken(r, new_name, parent_id, id, &taken) != 0)
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (taken) return req_fail_tx(r, 409, "name", "error.team_name_taken");
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE teams SET name = ?1, parent_id = ?2, version = version + 1, updated_at = ?3"
                    " WHERE id = ?4 AND version = ?5 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, new_name);
     if (parent_id) db_bind_int(st, 2, parent_id);
     else db_bind_null(st, 2);
@@ -242,25 +238,25 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
     db_bind_int(st, 5, expected_version);
     rc = db_step(st);
     db_finalize(st);
-    if (rc == DB_CONSTRAINT) return fail_tx(r, 409, "name", "error.team_name_taken");
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == DB_CONSTRAINT) return req_fail_tx(r, 409, "name", "error.team_name_taken");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     /* No row: a concurrent writer won between the read and this update
      * (PostgreSQL re-checks the WHERE after waiting for its row lock). */
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     if (strcmp(new_path, before.path) != 0) {
         /* Re-root the whole subtree: every path starting with the old one. */
         if (db_prepare(r->db,
                        "UPDATE teams SET path = ?1 || substr(path, CAST(?2 AS INTEGER)) WHERE path LIKE ?3 || '%'",
                        &st) != DB_OK)
-            return fail_tx(r, 503, NULL, "error.db_unavailable");
+            return req_fail_tx(r, 503, NULL, "error.db_unavailable");
         db_bind_text(st, 1, new_path);
         db_bind_int(st, 2, (int64_t)strlen(before.path) + 1);
         db_bind_text(st, 3, before.path);
         rc = db_step(st);
         db_finalize(st);
-        if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
-    if (org_team_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "update", "team", id, SNAPSHOT(r, org_team_json, &before), SNAPSHOT(r, org_team_json, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -273,32 +269,32 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Team before;
     int rc = org_team_get(r, id, &before);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     int64_t n = 0;
     DbStmt *st;
     if (db_prepare(r->db,
                    "SELECT (SELECT COUNT(*) FROM teams WHERE parent_id = ?1 AND deleted_at IS NULL)"
                    " + (SELECT COUNT(*) FROM users WHERE team_id = ?1 AND deleted_at IS NULL)",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, id);
     if (db_step(st) == DB_ROW) n = db_col_int(st, 0);
     db_finalize(st);
-    if (n > 0) return fail_tx(r, 409, NULL, "error.team_not_empty");
+    if (n > 0) return req_fail_tx(r, 409, NULL, "error.team_not_empty");
     if (db_prepare(r->db,
                    "UPDATE teams SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
                    " AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
     db_bind_int(st, 2, id);
     db_bind_int(st, 3, expected_version);
     rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
     if (web_audit(r, "delete", "team", id, SNAPSHOT(r, org_team_json, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;
@@ -493,7 +489,7 @@ int org_user_create(Req *r, const UserInput *in, User *out) {
                    "INSERT INTO users (login, name, email, role, team_id, locale, password_hash, disabled, version,"
                    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 1, ?8, ?8) RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, in->login);
     db_bind_text(st, 2, in->name);
     db_bind_text(st, 3, in->email);
@@ -506,9 +502,9 @@ int org_user_create(Req *r, const UserInput *in, User *out) {
     int rc = db_step(st);
     if (rc == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);
-    if (rc == DB_CONSTRAINT) return fail_tx(r, 409, "login", "error.login_taken");
-    if (!id) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (org_user_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == DB_CONSTRAINT) return req_fail_tx(r, 409, "login", "error.login_taken");
+    if (!id) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "create", "user", id, NULL, SNAPSHOT(r, org_user_json, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -523,32 +519,33 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     User before;
     int rc = org_user_get(r, id, &before);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
-    if (before.version != expected_version) return fail_tx(r, 412, "version", "error.stale");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     bool caller_admin = r->who && r->who->role == ROLE_ADMIN;
     bool self = r->who && r->who->user_id == id;
-    if (strcmp(before.role, "admin") == 0 && !caller_admin && !self) return fail_tx(r, 403, NULL, "error.admin_only");
+    if (strcmp(before.role, "admin") == 0 && !caller_admin && !self)
+        return req_fail_tx(r, 403, NULL, "error.admin_only");
     User after = before;
     if (in->has_name) after.name = in->name;
     if (in->has_email) after.email = in->email;
     if (in->has_locale) after.locale = in->locale ? i18n_supported(in->locale) : NULL;
     if (in->has_role && strcmp(in->role, before.role) != 0) {
-        if (self) return fail_tx(r, 422, "role", "error.own_role");
+        if (self) return req_fail_tx(r, 422, "role", "error.own_role");
         after.role = in->role;
     }
     if (in->has_team && in->team_id != before.team_id) {
         if (in->team_id == 0) {
-            if (strcmp(after.role, "admin") != 0) return fail_tx(r, 422, "team_id", "error.required");
+            if (strcmp(after.role, "admin") != 0) return req_fail_tx(r, 422, "team_id", "error.required");
         } else if (!web_team_path(r, in->team_id) || !web_can_read_team(r, in->team_id)) {
-            return fail_tx(r, 422, "team_id", "error.team_unknown");
+            return req_fail_tx(r, 422, "team_id", "error.team_unknown");
         } else if (!web_can_manage_team(r, in->team_id)) {
-            return fail_tx(r, 403, "team_id", "error.forbidden");
+            return req_fail_tx(r, 403, "team_id", "error.forbidden");
         }
         after.team_id = in->team_id;
     }
     if (in->has_disabled && in->disabled != before.disabled) {
-        if (self) return fail_tx(r, 422, "disabled", "error.disable_self");
+        if (self) return req_fail_tx(r, 422, "disabled", "error.disable_self");
         after.disabled = in->disabled;
     }
     bool loses_admin =
@@ -556,14 +553,14 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     /* Two admins demoting each other at once must not both succeed: the count
      * is taken under a lock every such change takes (PostgreSQL). */
     if (loses_admin && db_lock_key(r->db, ORG_LOCK_ADMINS) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (loses_admin && active_admins(r) <= 1) return fail_tx(r, 409, "role", "error.last_admin");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (loses_admin && active_admins(r) <= 1) return req_fail_tx(r, 409, "role", "error.last_admin");
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE users SET name = ?1, email = ?2, role = ?3, team_id = ?4, locale = ?5, disabled = ?6,"
                    " version = version + 1, updated_at = ?7 WHERE id = ?8 AND version = ?9 RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, after.name);
     db_bind_text(st, 2, after.email);
     db_bind_text(st, 3, after.role);
@@ -576,21 +573,21 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     db_bind_int(st, 9, expected_version);
     rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
     if (after.disabled && !before.disabled) {
         /* A disabled person is logged out everywhere and their tokens stop working. */
-        if (auth_revoke_sessions(r->db, id, 0) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (auth_revoke_sessions(r->db, id, 0) != DB_OK) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
         if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL", &st) !=
             DB_OK)
-            return fail_tx(r, 503, NULL, "error.db_unavailable");
+            return req_fail_tx(r, 503, NULL, "error.db_unavailable");
         db_bind_int(st, 1, time_now_ms());
         db_bind_int(st, 2, id);
         rc = db_step(st);
         db_finalize(st);
-        if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
-    if (org_user_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "update", "user", id, SNAPSHOT(r, org_user_json, &before), SNAPSHOT(r, org_user_json, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -620,14 +617,15 @@ int org_user_set_password(Req *r, int64_t id, const char *password, int64_t keep
                    "UPDATE users SET password_hash = ?1, version = version + 1, updated_at = ?2"
                    " WHERE id = ?3 AND deleted_at IS NULL",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, hash);
     db_bind_int(st, 2, time_now_ms());
     db_bind_int(st, 3, id);
     int rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (auth_revoke_sessions(r->db, id, keep_session) != DB_OK) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (auth_revoke_sessions(r->db, id, keep_session) != DB_OK)
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "password", "user", id, NULL, NULL) != 0) {
         db_rollback(r->db);
         return -1;
@@ -693,12 +691,12 @@ int org_token_revoke(Req *r, int64_t id) {
     DbStmt *st;
     if (db_prepare(r->db, "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
     db_bind_int(st, 2, id);
     int rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (rc == DB_DONE) { /* already revoked: idempotent, nothing to audit */
         db_rollback(r->db);
         return 0;

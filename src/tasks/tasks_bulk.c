@@ -18,11 +18,6 @@
 #include "../web/web_html.h"
 #include "tasks.h"
 
-static int fail_tx(Req *r, int status, const char *field, const char *key) {
-    db_rollback(r->db);
-    return req_fail(r, status, field, key);
-}
-
 static const char *snapshot(Req *r, const Task *t) {
     Buf b = {0};
     JsonW w;
@@ -113,18 +108,18 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
     int64_t owner_team = 0;
     if (strcmp(b->action, "reassign") == 0) {
         int rc = active_person(r, b->owner_id, &owner_team);
-        if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
         if (rc == 1 || !web_can_read_team(r, owner_team))
-            return fail_tx(r, 422, "owner_id", "tasks.error.owner_unknown");
+            return req_fail_tx(r, 422, "owner_id", "tasks.error.owner_unknown");
     }
     Task *done = arena_alloc(r->arena, sizeof *done * (size_t)b->n_ids);
     for (int i = 0; i < b->n_ids; i++) {
         Task before, after;
         int rc = tasks_get(r, b->ids[i], &before);
-        if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-        if (rc == 1 || !web_can_read_team(r, before.team_id)) return fail_tx(r, 404, "ids", "error.not_found");
-        if (b->versions && before.version != b->versions[i]) return fail_tx(r, 412, "versions", "error.stale");
-        if (!tasks_may_edit(r, &before)) return fail_tx(r, 403, "ids", "error.forbidden");
+        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (rc == 1 || !web_can_read_team(r, before.team_id)) return req_fail_tx(r, 404, "ids", "error.not_found");
+        if (b->versions && before.version != b->versions[i]) return req_fail_tx(r, 412, "versions", "error.stale");
+        if (!tasks_may_edit(r, &before)) return req_fail_tx(r, 403, "ids", "error.forbidden");
         int status = apply(r, b, owner_team, &before, &after);
         if (status) {
             db_rollback(r->db);
@@ -134,8 +129,8 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
                     strcmp(after.status, before.status) == 0;
         if (!same) {
             rc = write_one(r, &before, &after);
-            if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-            if (rc == 1) return fail_tx(r, 412, "versions", "error.stale");
+            if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+            if (rc == 1) return req_fail_tx(r, 412, "versions", "error.stale");
             /* Recurrence (tasks_recur.c), as tasks_update does: the rule follows
              * the due date, and done creates the next occurrence. */
             TaskInput in = {.has_due = after.due_at != before.due_at, .due_at = after.due_at};
@@ -144,7 +139,7 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
                 db_rollback(r->db);
                 return -1;
             }
-            if (tasks_get(r, before.id, &after) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+            if (tasks_get(r, before.id, &after) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
             if (web_audit(r, "update", "task", before.id, snapshot(r, &before), snapshot(r, &after)) != 0) {
                 db_rollback(r->db);
                 return -1;

@@ -14,11 +14,6 @@
 #define DISPLAY_OFFSET_MS ((int64_t)web_display_offset_min() * 60000) /* the display zone (web.h) */
 #define DAY_MS            (86400LL * 1000)
 
-static int fail_tx(Req *r, int status, const char *field, const char *key) {
-    db_rollback(r->db);
-    return req_fail(r, status, field, key);
-}
-
 static char *snapshot(Req *r, const Task *t) {
     Buf b = {0};
     JsonW w;
@@ -795,10 +790,10 @@ int tasks_create_in_tx(Req *r, const TaskInput *in, Task *out) { return create_i
 /* Loads the task for a change inside the transaction: 404 / 412 / 403. */
 static int load_for_change(Req *r, int64_t id, int64_t expected_version, Task *t, bool deleting) {
     int rc = tasks_get(r, id, t);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1 || !web_can_read_team(r, t->team_id)) return fail_tx(r, 404, NULL, "error.not_found");
-    if (expected_version >= 0 && t->version != expected_version) return fail_tx(r, 412, "version", "error.stale");
-    if (deleting ? !tasks_may_delete(r, t) : !tasks_may_edit(r, t)) return fail_tx(r, 403, NULL, "error.forbidden");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1 || !web_can_read_team(r, t->team_id)) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (expected_version >= 0 && t->version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
+    if (deleting ? !tasks_may_delete(r, t) : !tasks_may_edit(r, t)) return req_fail_tx(r, 403, NULL, "error.forbidden");
     return 0;
 }
 
@@ -819,7 +814,7 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
                    " goal_id = ?12, tags = ?13, completed_at = ?14, version = version + 1, updated_at = ?15"
                    " WHERE id = ?16 AND version = ?17 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, after.title);
     db_bind_text(st, 2, after.description);
     db_bind_int(st, 3, after.owner_id);
@@ -839,16 +834,16 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
     db_bind_int(st, 17, before.version);
     int rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale"); /* lost a race */
-    if (write_links(r, &after, in) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race */
+    if (write_links(r, &after, in) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     /* Recurrence: the rule follows the due date; done creates the next occurrence. */
     bool now_done = strcmp(after.status, "done") == 0 && strcmp(before.status, "done") != 0;
     if (tasks_recur_sync(r, &after, in) != 0 || (now_done && tasks_recur_on_done(r, id) != 0)) {
         db_rollback(r->db);
         return -1;
     }
-    if (tasks_get(r, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (tasks_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "update", "task", id, snapshot(r, &before), snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -866,14 +861,14 @@ int tasks_delete(Req *r, int64_t id, int64_t expected_version) {
                    "UPDATE tasks SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
                    " AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
     db_bind_int(st, 2, id);
     db_bind_int(st, 3, before.version);
     int rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc != DB_ROW) return fail_tx(r, 412, "version", "error.stale");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     if (web_audit(r, "delete", "task", id, snapshot(r, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;
@@ -911,14 +906,14 @@ int tasks_comment_add(Req *r, int64_t task_id, const char *body, TaskComment *ou
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Task t;
     int rc = tasks_get(r, task_id, &t);
-    if (rc) return rc < 0 ? (db_rollback(r->db), -1) : fail_tx(r, 404, NULL, "error.not_found");
+    if (rc) return rc < 0 ? (db_rollback(r->db), -1) : req_fail_tx(r, 404, NULL, "error.not_found");
     DbStmt *st;
     int64_t now = time_now_ms();
     if (db_prepare(r->db,
                    "INSERT INTO task_comments (task_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)"
                    " RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, task_id);
     db_bind_int(st, 2, r->who->user_id);
     db_bind_text(st, 3, body);
@@ -926,7 +921,7 @@ int tasks_comment_add(Req *r, int64_t task_id, const char *body, TaskComment *ou
     memset(out, 0, sizeof *out);
     if (db_step(st) == DB_ROW) out->id = db_col_int(st, 0);
     db_finalize(st);
-    if (!out->id) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (!out->id) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     out->task_id = task_id;
     out->author_id = r->who->user_id;
     out->author_login = r->who->login;
@@ -987,13 +982,13 @@ int tasks_check_add(Req *r, int64_t task_id, const char *text, TaskCheckItem *ou
                    " VALUES (?1, ?2, 0, (SELECT COALESCE(MAX(position), 0) + 1 FROM task_checklist WHERE task_id = ?1),"
                    " ?3) RETURNING id",
                    &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, task_id);
     db_bind_text(st, 2, text);
     db_bind_int(st, 3, time_now_ms());
     int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
-    if (!id || check_get(r, task_id, id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (!id || check_get(r, task_id, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "check_add", "task", task_id, NULL, check_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -1008,17 +1003,17 @@ int tasks_check_update(Req *r, int64_t task_id, int64_t item_id, const char *tex
     if (load_for_change(r, task_id, -1, &t, false) != 0) return -1;
     TaskCheckItem before;
     int rc = check_get(r, task_id, item_id, &before);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
     DbStmt *st;
     if (db_prepare(r->db, "UPDATE task_checklist SET text = ?1, done = ?2 WHERE id = ?3", &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, text ? text : before.text);
     db_bind_int(st, 2, done < 0 ? before.done : done);
     db_bind_int(st, 3, item_id);
     rc = db_step(st);
     db_finalize(st);
-    if (rc < 0 || check_get(r, task_id, item_id, out) != 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0 || check_get(r, task_id, item_id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "check_update", "task", task_id, check_snapshot(r, &before), check_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
@@ -1033,15 +1028,15 @@ int tasks_check_delete(Req *r, int64_t task_id, int64_t item_id) {
     if (load_for_change(r, task_id, -1, &t, false) != 0) return -1;
     TaskCheckItem before;
     int rc = check_get(r, task_id, item_id, &before);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc == 1) return fail_tx(r, 404, NULL, "error.not_found");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
     DbStmt *st;
     if (db_prepare(r->db, "DELETE FROM task_checklist WHERE id = ?1", &st) != DB_OK)
-        return fail_tx(r, 503, NULL, "error.db_unavailable");
+        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, item_id);
     rc = db_step(st);
     db_finalize(st);
-    if (rc < 0) return fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (web_audit(r, "check_delete", "task", task_id, check_snapshot(r, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;

@@ -129,6 +129,9 @@ int req_check_text(Req *r, const char *field, const char *value, int min, int ma
 void req_error(Req *r, const char *field, const char *msg_key);
 /* Records status (+ one field error when field != NULL) and returns -1. */
 int req_fail(Req *r, int status, const char *field, const char *msg_key);
+/* Rolls back the caller's open write transaction, then req_fail(): the one
+ * way a model function gives up half-way through a change. */
+int req_fail_tx(Req *r, int status, const char *field, const char *msg_key);
 /* Returns -1 with status when errors were added by req_error, else 0. */
 int req_failed(Req *r, int status);
 int req_error_count(const Req *r);

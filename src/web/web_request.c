@@ -27,6 +27,11 @@ int req_fail(Req *r, int status, const char *field, const char *msg_key) {
     return -1;
 }
 
+int req_fail_tx(Req *r, int status, const char *field, const char *msg_key) {
+    db_rollback(r->db);
+    return req_fail(r, status, field, msg_key);
+}
+
 int req_failed(Req *r, int status) {
     if (!r->priv->n_errors) return 0;
     r->priv->err_status = status;
