@@ -1,7 +1,7 @@
 # opsdesk — thin wrapper: the build is Meson + Ninja (meson.build).
 #   make run    install what is missing, build, create ./var/opsdesk.db with demo data, serve :8080
 #   make test   build with ASan + UBSan and run every suite (unit, API on SQLite and PostgreSQL, browser)
-#   make bench  benchmarks with ratios against nginx and bare SQLite (bench/run, then bench/tasks)
+#   make bench  benchmarks with ratios against nginx and bare SQLite (bench/run, then bench/tasks, bench/analysis)
 #   make fuzz   run every fuzz harness for a bounded time
 DB ?= sqlite:./var/opsdesk.db
 
@@ -28,6 +28,7 @@ test:
 bench: build
 	@bench/run
 	@bench/tasks
+	@bench/analysis
 
 fuzz:
 	@scripts/bootstrap

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "org/org.h"
+#include "sops/sops.h"
 #include "web/web.h"
 
 typedef struct DemoTeam {
@@ -75,6 +76,7 @@ int demo_load(Db *db, FILE *out) {
             rc = 1;
         }
     }
+    if (!rc && sops_demo_seed(r) != 0) fprintf(stderr, "opsdesk demo: SOPs: %s\n", req_first_error(r)), rc = 1;
     web_cli_request_free(r);
     if (rc) return rc;
     fprintf(out, "demo data loaded: %zu teams, %zu people. Every demo login uses the password '%s':\n",

@@ -13,10 +13,13 @@
 #include "base/timeutil.h"
 #include "db/db.h"
 #include "demo.h"
+#include "eventlogs/eventlogs.h"
 #include "goals/goals.h"
 #include "jobs/jobs.h"
 #include "notify/notify.h"
 #include "org/org.h"
+#include "runs/runs.h"
+#include "sops/sops.h"
 #include "tasks/tasks.h"
 #include "web/web.h"
 #include "web/web_auth.h"
@@ -483,6 +486,13 @@ static int job_notify_digest(Db *db, const Job *job, char *err, size_t err_len) 
     return rc < 0 ? -1 : 0;
 }
 
+/* Daily: owners of SOPs whose review is due (once per due date). */
+static int job_sops_review(Db *db, const Job *job, char *err, size_t err_len) {
+    int n = 0, rc = sops_review_run(db, job->now_ms, &n);
+    if (rc < 0) snprintf(err, err_len, "%s", db_errmsg(db));
+    return rc < 0 ? -1 : 0;
+}
+
 static void register_jobs(void) {
     jobs_register_builtin();
     jobs_register("task_recurrence", job_tasks_recurrence);
@@ -491,6 +501,8 @@ static void register_jobs(void) {
     int64_t day_ms = 86400 * 1000, at = ((7 * 60 - (int64_t)web_display_offset_min()) * 60000) % day_ms;
     jobs_register("notify_digest", job_notify_digest);
     jobs_register_periodic("notify_digest", day_ms, (at + day_ms) % day_ms);
+    jobs_register("sop_review", job_sops_review);
+    jobs_register_periodic("sop_review", day_ms, (at + day_ms) % day_ms);
 }
 
 static void register_routes(void) {
@@ -503,11 +515,20 @@ static void register_routes(void) {
     web_register(&tasks_views_route_table);
     web_register(&tasks_bulk_route_table);
     web_register(&tasks_ical_route_table);
+    web_register(&tasks_import_route_table); /* /tasks/import before /tasks/{id} */
     web_register(&tasks_api_route_table);
     web_register(&tasks_page_route_table);
     web_nav_badge("/tasks", tasks_nav_overdue);
     web_register(&notify_api_route_table);
     web_register(&notify_page_route_table);
+    web_register(&sops_form_route_table); /* /sops/new before /sops/{id} */
+    web_register(&sops_api_route_table);
+    web_register(&sops_page_route_table);
+    web_register(&eventlogs_api_route_table);
+    web_register(&eventlogs_page_route_table);
+    web_register(&runs_api_route_table);
+    web_register(&runs_page_route_table); /* /sops/{id}/analysis */
+    eventlogs_set_model_source(runs_model_source);
     web_nav_badge("/notifications", notify_unread_count);
     register_jobs();
 }
@@ -523,6 +544,8 @@ static void usage(FILE *f) {
           "  token     create | revoke (API tokens)\n"
           "  backup    consistent copy of the SQLite database\n"
           "  jobs      run-once | enqueue | status (background jobs)\n"
+          "  import    events FILE: import an XES/CSV event log\n"
+          "  analyze   FILE | --log ID [--json]: process-mining analysis of an event log\n"
           "  routes    print every HTTP route with its access rule\n"
           "--db sqlite:PATH (default sqlite:./var/opsdesk.db) or postgresql://… (any libpq conninfo)\n"
           "Each command has --help.\n",
@@ -565,6 +588,14 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "token") == 0) return cmd_token(&a);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(&a);
     if (strcmp(cmd, "jobs") == 0) return cmd_jobs(&a);
+    if (strcmp(cmd, "import") == 0 && a.argc > 0 && strcmp(a.argv[0], "events") == 0)
+        return eventlogs_cli_import(a.db_url, a.argc - 1, a.argv + 1);
+    if (strcmp(cmd, "import") == 0) {
+        bool help = a.argc > 0 && strcmp(a.argv[0], "--help") == 0;
+        fputs("usage: opsdesk import events FILE [options]   (see 'opsdesk import events --help')\n", help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    if (strcmp(cmd, "analyze") == 0) return eventlogs_cli_analyze(a.db_url, a.argc, a.argv);
     if (strcmp(cmd, "routes") == 0) {
         if (has_flag(&a, "--help")) {
             puts("usage: opsdesk routes\nPrints every HTTP route: method, pattern, access rule, module.");

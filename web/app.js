@@ -83,8 +83,9 @@
         }
     });
 
-    /* Task board: dragging a card onto a column posts the same form as its
-     * "move to …" button (with the card's version: a stale card answers 412). */
+    /* Task board: dragging a card onto a column posts the card's move form
+     * with that column chosen (and the card's version: a stale card answers
+     * 412). Moving to "blocked" needs a reason: the field is focused instead. */
     var dragged = null;
     document.addEventListener('dragstart', function (e) {
         var card = e.target.closest && e.target.closest('.task-card[draggable="true"]');
@@ -103,10 +104,114 @@
         if (!col) return;
         e.preventDefault();
         col.classList.remove('drop');
-        var form = dragged.querySelector('form input[name="status"][value="' + col.dataset.status + '"]');
-        form = form && form.form;
+        var form = dragged.querySelector('form.move');
+        var option = form && form.querySelector('option[value="' + col.dataset.status + '"]');
         dragged = null;
-        if (form && !form.querySelector('input[name="blocked_reason"]')) form.requestSubmit();
-        else if (form) form.querySelector('input[name="blocked_reason"]').focus();
+        if (!option) return; /* its own column */
+        option.selected = true;
+        form.elements.status.dispatchEvent(new Event('change', { bubbles: true }));
+        var reason = form.elements.blocked_reason;
+        if (reason && col.dataset.status === 'blocked' && !reason.value) reason.focus();
+        else form.requestSubmit();
+    });
+    /* The reason is required exactly when "blocked" is the chosen target. */
+    document.addEventListener('change', function (e) {
+        var sel = e.target;
+        if (!sel.matches || !sel.matches('.task-card form.move select[name="status"]')) return;
+        var reason = sel.form.elements.blocked_reason;
+        if (reason) reason.required = sel.value === 'blocked';
     });
 })();
+
+/* ---- tasks: CSV import page (/tasks/import) ----
+ * The page is a plain form with a textarea; with script, a file input (hidden
+ * without it) reads the chosen file into that textarea as UTF-8 text. */
+(function () {
+  function ready() {
+    var input = document.querySelector('input[type=file][data-import-into]');
+    if (!input) return;
+    var target = document.getElementById(input.getAttribute('data-import-into'));
+    if (!target) return;
+    input.closest('.import-file').hidden = false;
+    input.addEventListener('change', function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () { target.value = String(reader.result); };
+      reader.readAsText(file, 'utf-8');
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
+})();
+
+/* ---- event logs: upload (/eventlogs) ----
+ * The file goes raw to POST /api/v1/eventlogs (the API route takes the body
+ * as it is; the session's CSRF token from <body data-csrf>), with a progress
+ * bar; on success the analysis page opens, on refusal the problem's message
+ * is shown. The range slider of the process map submits its form on change. */
+(function () {
+  function ready() {
+    document.querySelectorAll('input[type=range][data-autosubmit]').forEach(function (input) {
+      var out = input.form && input.form.querySelector('output[for="' + input.id + '"]');
+      input.addEventListener('input', function () { if (out) out.textContent = input.value + '%'; });
+      input.addEventListener('change', function () { input.form.requestSubmit(); });
+    });
+    var form = document.getElementById('eventlog-upload');
+    if (!form) return;
+    var bar = document.getElementById('el-progress');
+    var status = document.getElementById('el-status');
+    var error = document.getElementById('el-error');
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var file = form.elements.file.files[0];
+      if (!file) return;
+      var q = new URLSearchParams();
+      q.set('file_name', file.name);
+      ['name', 'format', 'case', 'activity', 'timestamp', 'resource', 'lifecycle', 'start_timestamp'].forEach(function (k) {
+        var v = form.elements[k] && form.elements[k].value.trim();
+        if (v) q.set(k, v);
+      });
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.getAttribute('data-endpoint') + '?' + q.toString());
+      xhr.setRequestHeader('X-CSRF-Token', document.body.getAttribute('data-csrf') || '');
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      error.hidden = true;
+      bar.hidden = false;
+      bar.value = 0;
+      form.querySelector('button[type=submit]').disabled = true;
+      xhr.upload.addEventListener('progress', function (e) {
+        if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total);
+      });
+      xhr.onload = function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status === 201 && body && body.id) {
+          status.textContent = form.getAttribute('data-done');
+          window.location.assign('/eventlogs/' + body.id);
+          return;
+        }
+        var msg = body && body.errors && body.errors[0] ? body.errors[0].message : (body && body.title) || String(xhr.status);
+        error.textContent = form.getAttribute('data-error-prefix') + ': ' + msg;
+        error.hidden = false;
+        bar.hidden = true;
+        form.querySelector('button[type=submit]').disabled = false;
+      };
+      xhr.onerror = function () {
+        error.textContent = form.getAttribute('data-error-prefix');
+        error.hidden = false;
+        bar.hidden = true;
+        form.querySelector('button[type=submit]').disabled = false;
+      };
+      xhr.send(file);
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
+})();
+
+/* SOPs: the operation manual's print button (a data-print attribute; no inline script under the CSP). */
+document.addEventListener('click', function (e) {
+  var b = e.target.closest && e.target.closest('[data-print]');
+  if (b) window.print();
+});

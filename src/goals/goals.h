@@ -26,6 +26,8 @@ typedef struct GoalKr {
     double target, range_low, range_high, current; /* valid when has_* */
     int64_t deadline_at;                           /* a day (UTC midnight ms); 0: none */
     double weight;                                 /* > 0 */
+    const char *value_source;                      /* "manual" | "tasks" (current = 100 × done / total) */
+    int64_t tasks_done, tasks_total;               /* linked tasks done / not cancelled (docs/goals.md) */
     int64_t version, created_at, updated_at;
     double progress; /* computed: [0,1] */
 } GoalKr;
@@ -67,6 +69,7 @@ typedef struct GoalCheckin {
     const char *note;       /* NULL: none */
     const char *user_name;
     const char *metric; /* of the key result */
+    bool automatic;     /* written from the linked tasks, not by a person */
 } GoalCheckin;
 
 typedef struct GoalCheckpoint {
@@ -77,9 +80,9 @@ typedef struct GoalCheckpoint {
 
 /* Input of a key result (create: every field; update: the has_* ones). */
 typedef struct GoalKrInput {
-    const char *metric, *unit, *kind, *direction;
+    const char *metric, *unit, *kind, *direction, *value_source;
     bool has_metric, has_unit, has_kind, has_direction, has_baseline, has_target, has_low, has_high, has_current,
-        has_deadline, has_weight;
+        has_deadline, has_weight, has_value_source;
     bool target_null, low_null, high_null, current_null, deadline_null;
     double baseline, target, range_low, range_high, current, weight;
     int64_t deadline_at;
@@ -141,6 +144,10 @@ int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, c
 /* Newest first. Arena memory. */
 int goals_checkins_list(Req *r, int64_t goal_id, GoalCheckin **out, int *n);
 int goals_checkpoint_create(Req *r, int64_t goal_id, const char *title, int64_t due_at, bool done, GoalCheckpoint *out);
+/* Marks a checkpoint done or not done (editors of the goal; 412 when
+ * expected_version is stale, 404 when absent); audited. */
+int goals_checkpoint_set_done(Req *r, int64_t goal_id, int64_t checkpoint_id, int64_t expected_version, bool done,
+                              GoalCheckpoint *out);
 /* By date. Arena memory. */
 int goals_checkpoints_list(Req *r, int64_t goal_id, GoalCheckpoint **out, int *n);
 
@@ -166,14 +173,28 @@ int goals_parse_period(const char *s, int64_t *from_ms, int64_t *to_ms);
 /* {id} is a goal: its team (company goals: readable by everyone). 404 when absent. */
 int goals_scope(Req *r, int64_t *team_id);
 
-/* ---- extension point: key results fed by tasks ----
- * Not built yet (the tasks module comes beside this one). The plan: a key
- * result gets a `source` column ('manual' | 'tasks'); the tasks module, when a
- * task linked to a goal changes status, calls
- *     int goals_kr_set_from_tasks(Req *r, int64_t kr_id, int64_t n_done, int64_t n_total);
- * inside its own write transaction, which sets current_value to
- * 100 × n_done / n_total (kind percentage, baseline 0, target 100) and records
- * a check-in with the note "tasks". The goal module never reads task tables. */
+/* ---- key results fed by tasks (docs/goals.md) ----
+ * The tasks module owns the link (tasks.key_result_id) and counts its own
+ * rows; this module never reads task tables. The tasks module includes this
+ * header (never the other way round) and calls: */
+/* May the caller link a task to key result kr_id? 0 with *goal_id set (a live
+ * key result of a live goal the caller reads), 1 when not, <0 on a db error. */
+int goals_kr_link(Req *r, int64_t kr_id, int64_t *goal_id);
+/* Inside the caller's write transaction, after a linked task was created,
+ * changed status, moved to another key result or was deleted: stores the
+ * counts (n_done: live linked tasks done; n_total: live linked tasks not
+ * cancelled) and, when the key result's value_source is "tasks", sets its
+ * current value to 100 × n_done / n_total (0 when n_total is 0) and records an
+ * automatic check-in when that value changed. An absent key result is not an
+ * error. 0, or -1 after req_fail (the caller rolls back). */
+int goals_kr_set_from_tasks(Req *r, int64_t kr_id, int64_t n_done, int64_t n_total);
+/* One key result the caller may link a task to (the task form's choices). */
+typedef struct GoalKrOption {
+    int64_t id, goal_id;
+    const char *goal_title, *metric; /* arena memory */
+} GoalKrOption;
+/* Key results of active goals the caller reads, by goal then key result id. */
+int goals_kr_options(Req *r, GoalKrOption **out, int *n);
 
 extern const RouteTable goals_api_route_table;
 extern const RouteTable goals_page_route_table;

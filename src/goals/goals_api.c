@@ -90,8 +90,10 @@ static const char *const STATUSES[] = {"active", "closed", NULL};
 static const char *const KINDS[] = {"number", "percentage", "currency", "milestone", NULL};
 static const char *const DIRECTIONS[] = {"increase", "decrease", "range", NULL};
 static const char *const CONFIDENCES[] = {"on_track", "at_risk", "off_track", NULL};
-static const char *const KR_FIELDS[] = {"metric",    "unit",       "kind",    "direction", "baseline", "target",
-                                        "range_low", "range_high", "current", "deadline",  "weight",   NULL};
+static const char *const SOURCES[] = {"manual", "tasks", NULL};
+static const char *const KR_FIELDS[] = {"metric", "unit",         "kind",       "direction", "baseline",
+                                        "target", "range_low",    "range_high", "current",   "deadline",
+                                        "weight", "value_source", NULL};
 
 /* Refuses unknown keys of a nested object, naming them in full. */
 static int only_fields(Req *r, json_t *obj, const char *prefix, const char *const *allowed) {
@@ -127,6 +129,9 @@ static int read_kr(Req *r, json_t *obj, const char *prefix, bool creating, GoalK
         return -1;
     if (rd_num(r, obj, prefix, "weight", false, &in->weight, &in->has_weight, &dummy) != 0) return -1;
     if (in->has_weight && dummy) return req_fail(r, 422, fname(r, prefix, "weight"), "goals.error.weight");
+    if (rd_enum(r, obj, prefix, "value_source", SOURCES, false, &in->value_source, &in->has_value_source,
+                "goals.error.value_source") != 0)
+        return -1;
     return 0;
 }
 
@@ -381,6 +386,21 @@ static int goals_api_checkpoints_create(Req *r) {
     return res_json_send(r, 201);
 }
 
+static int goals_api_checkpoint_update(Req *r) {
+    static const char *const fields[] = {"done", NULL};
+    int64_t id, cp, version;
+    if (req_path_id(r, "id", &id) != 0 || req_path_id(r, "cp", &cp) != 0 || req_if_match(r, &version) != 0) return -1;
+    json_t *body = req_json(r);
+    if (req_json_only(r, body, fields) != 0) return -1;
+    bool done = false;
+    if (req_json_bool(r, body, "done", true, &done, NULL) != 0) return -1;
+    GoalCheckpoint c;
+    if (goals_checkpoint_set_done(r, id, cp, version, done, &c) != 0) return -1;
+    res_etag(r, c.version);
+    goals_checkpoint_json(res_json(r), &c);
+    return res_json_send(r, 200);
+}
+
 /* Reading needs the goal's team to be readable (company goals: everyone);
  * changing needs a writer role here and the level rule of goals_can_edit()
  * in the model (403), since a member may edit their own person goals. */
@@ -398,5 +418,6 @@ static const Route goals_api_routes[] = {
     {"POST", "/api/v1/goals/{id}/checkins", goals_api_checkins_create, GOALS_WRITE, goals_scope, 0, false},
     {"GET", "/api/v1/goals/{id}/checkpoints", goals_api_checkpoints_list, ACCESS_TEAM_READ, goals_scope, 0, false},
     {"POST", "/api/v1/goals/{id}/checkpoints", goals_api_checkpoints_create, GOALS_WRITE, goals_scope, 0, false},
+    {"PATCH", "/api/v1/goals/{id}/checkpoints/{cp}", goals_api_checkpoint_update, GOALS_WRITE, goals_scope, 0, false},
 };
 ROUTE_TABLE(goals_api, goals_api_routes);

@@ -38,6 +38,9 @@ static int audit_commit(Req *r, const char *action, const char *entity, int64_t 
     return db_commit(r->db) == DB_OK ? 0 : DB_FAIL(r);
 }
 
+static int64_t checkin_insert(Req *r, int64_t goal_id, int64_t kr_id, double value, const char *confidence,
+                              const char *note, bool automatic, int64_t now);
+
 static bool is_admin(Req *r) { return r->who && r->who->role == ROLE_ADMIN; }
 
 static const char *caller_path(Req *r) {
@@ -185,12 +188,16 @@ static void kr_from_row(Req *r, DbStmt *st, int c, GoalKr *k) {
     k->version = db_col_int(st, c + 13);
     k->created_at = db_col_int(st, c + 14);
     k->updated_at = db_col_int(st, c + 15);
+    k->value_source = arena_strdup(r->arena, db_col_text(st, c + 16));
+    k->tasks_done = db_col_int(st, c + 17);
+    k->tasks_total = db_col_int(st, c + 18);
     k->progress = goals_kr_progress(k);
 }
 
 #define KR_COLS                                                                                                        \
     "k.id, k.goal_id, k.metric, k.unit, k.kind, k.direction, k.baseline, k.target, k.range_low, k.range_high,"         \
-    " k.current_value, k.deadline_at, k.weight, k.version, k.created_at, k.updated_at"
+    " k.current_value, k.deadline_at, k.weight, k.version, k.created_at, k.updated_at, k.value_source,"                \
+    " k.tasks_done, k.tasks_total"
 
 /* The columns of KR_COLS that the progress of a key result needs, read in
  * place (no copies): the roll-up reads every live key result. kind and
@@ -249,9 +256,12 @@ static int pmap_load(Req *r, PMap *m) {
     }
     db_finalize(st);
     if (rc < 0) return DB_FAIL(r);
+    /* Only the columns progress needs, in KR_COLS positions 1 and 4-12 (the
+     * rest NULL placeholders keep kr_progress_from_row's indices). */
     if (db_prepare(r->db,
-                   "SELECT " KR_COLS " FROM goal_key_results k JOIN goals g ON g.id = k.goal_id"
-                   " WHERE k.deleted_at IS NULL AND g.deleted_at IS NULL",
+                   "SELECT NULL, k.goal_id, NULL, NULL, k.kind, k.direction, k.baseline, k.target, k.range_low,"
+                   " k.range_high, k.current_value, NULL, k.weight FROM goal_key_results k JOIN goals g ON g.id = "
+                   "k.goal_id WHERE k.deleted_at IS NULL AND g.deleted_at IS NULL",
                    &st) != DB_OK)
         return DB_FAIL(r);
     while ((rc = db_step(st)) == DB_ROW) {
@@ -688,6 +698,8 @@ static int check_kr(Req *r, const char *prefix, GoalKr *k) {
     for (int i = 0; i < 3; i++) ok |= strcmp(k->direction, dirs[i]) == 0;
     if (!ok) return KFAIL("direction", "goals.error.direction");
     if (!(k->weight > 0 && k->weight <= 1000)) return KFAIL("weight", "goals.error.weight");
+    if (strcmp(k->value_source, "manual") != 0 && strcmp(k->value_source, "tasks") != 0)
+        return KFAIL("value_source", "goals.error.value_source");
     if (strcmp(k->direction, "range") == 0 && k->has_low && k->has_high && k->range_low > k->range_high)
         return KFAIL("range_high", "goals.error.range_order");
     if (k->has_target && strcmp(k->kind, "milestone") != 0) {
@@ -713,6 +725,14 @@ static void kr_apply(GoalKr *k, const GoalKrInput *in) {
     if (in->has_current) k->has_current = !in->current_null, k->current = in->current;
     if (in->has_deadline) k->deadline_at = in->deadline_null ? 0 : in->deadline_at;
     if (in->has_weight) k->weight = in->weight;
+    if (in->has_value_source) k->value_source = in->value_source;
+    if (strcmp(k->value_source, "tasks") == 0) {
+        /* Fed by tasks: a percentage from 0 to 100, the share of linked tasks done. */
+        k->kind = "percentage", k->direction = "increase", k->unit = NULL;
+        k->baseline = 0, k->has_target = true, k->target = 100, k->has_low = k->has_high = false;
+        k->has_current = true;
+        k->current = k->tasks_total ? 100.0 * (double)k->tasks_done / (double)k->tasks_total : 0.0;
+    }
 }
 
 static void kr_defaults(GoalKr *k, const GoalKrInput *in) {
@@ -720,6 +740,7 @@ static void kr_defaults(GoalKr *k, const GoalKrInput *in) {
     k->kind = "number";
     k->direction = "increase";
     k->weight = 1.0;
+    k->value_source = "manual";
     kr_apply(k, in);
     if (strcmp(k->kind, "milestone") == 0 && !k->has_target) k->has_target = true, k->target = 1.0;
 }
@@ -733,8 +754,8 @@ static int kr_insert(Req *r, int64_t goal_id, GoalKr *k) {
     DbStmt *st;
     if (db_prepare(r->db,
                    "INSERT INTO goal_key_results (goal_id, metric, unit, kind, direction, baseline, target, range_low,"
-                   " range_high, current_value, deadline_at, weight, version, created_at, updated_at)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?13) RETURNING id",
+                   " range_high, current_value, deadline_at, weight, value_source, version, created_at, updated_at)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, 1, ?13, ?13) RETURNING id",
                    &st) != DB_OK)
         return -1;
     db_bind_int(st, 1, goal_id);
@@ -751,6 +772,7 @@ static int kr_insert(Req *r, int64_t goal_id, GoalKr *k) {
     else db_bind_null(st, 11);
     db_bind_double(st, 12, k->weight);
     db_bind_int(st, 13, time_now_ms());
+    db_bind_text(st, 14, k->value_source);
     int rc = db_step(st);
     if (rc == DB_ROW) k->id = db_col_int(st, 0);
     db_finalize(st);
@@ -808,6 +830,32 @@ int goals_create(Req *r, const GoalInput *in, Goal *out) {
     return audit_commit(r, "create", "goal", id, NULL, SNAPSHOT(r, goal_snapshot(w, out)));
 }
 
+/* A reopened goal's tasks-fed key results take the value of the counts kept
+ * while the goal was closed (frozen until now), with an automatic check-in
+ * when it changes. Inside the caller's write transaction; <0 on a db error. */
+static int kr_catch_up(Req *r, const Goal *g) {
+    int64_t now = time_now_ms();
+    for (int i = 0; i < g->n_krs; i++) {
+        const GoalKr *k = &g->krs[i];
+        if (strcmp(k->value_source, "tasks") != 0) continue;
+        double value = k->tasks_total > 0 ? 100.0 * (double)k->tasks_done / (double)k->tasks_total : 0.0;
+        if (k->has_current && fabs(k->current - value) <= 1e-9) continue;
+        DbStmt *st;
+        if (db_prepare(r->db,
+                       "UPDATE goal_key_results SET current_value = ?1, version = version + 1, updated_at = ?2"
+                       " WHERE id = ?3",
+                       &st) != DB_OK)
+            return -1;
+        db_bind_double(st, 1, value);
+        db_bind_int(st, 2, now);
+        db_bind_int(st, 3, k->id);
+        int rc = db_step(st);
+        db_finalize(st);
+        if (rc < 0 || !checkin_insert(r, g->id, k->id, value, "on_track", NULL, true, now)) return -1;
+    }
+    return 0;
+}
+
 int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *in, Goal *out) {
     if (in->has_status && strcmp(in->status, "active") != 0 && strcmp(in->status, "closed") != 0)
         return req_fail(r, 422, "status", "goals.error.status");
@@ -859,6 +907,8 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race */
+    if (strcmp(before.status, "closed") == 0 && strcmp(g.status, "active") == 0 && kr_catch_up(r, &before) != 0)
+        return TX_DB_FAIL(r);
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
     return audit_commit(r, "update", "goal", id, SNAPSHOT(r, goal_snapshot(w, &before)),
                         SNAPSHOT(r, goal_snapshot(w, out)));
@@ -954,6 +1004,8 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
     GoalKr k = before;
     kr_apply(&k, in);
+    if (strcmp(k.value_source, "tasks") == 0 && in->has_current)
+        return req_fail_tx(r, 422, "current", "goals.error.kr_from_tasks");
     if (check_kr(r, NULL, &k) != 0) {
         db_rollback(r->db);
         return -1;
@@ -962,7 +1014,7 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     if (db_prepare(r->db,
                    "UPDATE goal_key_results SET metric = ?1, unit = ?2, kind = ?3, direction = ?4, baseline = ?5,"
                    " target = ?6, range_low = ?7, range_high = ?8, current_value = ?9, deadline_at = ?10,"
-                   " weight = ?11, version = version + 1, updated_at = ?12"
+                   " weight = ?11, value_source = ?15, version = version + 1, updated_at = ?12"
                    " WHERE id = ?13 AND version = ?14 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
         return TX_DB_FAIL(r);
@@ -981,10 +1033,16 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     db_bind_int(st, 12, time_now_ms());
     db_bind_int(st, 13, kr_id);
     db_bind_int(st, 14, expected_version);
+    db_bind_text(st, 15, k.value_source);
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
+    /* Switched to tasks: the value jumps to the tasks' share; the history says so. */
+    bool jumped =
+        strcmp(k.value_source, "tasks") == 0 && (!before.has_current || fabs(before.current - k.current) > 1e-9);
+    if (jumped && checkin_insert(r, goal_id, kr_id, k.current, "on_track", NULL, true, time_now_ms()) == 0)
+        return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, kr_id, out) != 0) return TX_DB_FAIL(r);
     return audit_commit(r, "update", "key_result", kr_id, SNAPSHOT(r, goals_kr_json(w, &before)),
                         SNAPSHOT(r, goals_kr_json(w, out)));
@@ -1016,6 +1074,30 @@ int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
 
 /* ======================= check-ins ======================= */
 
+/* Inserts one check-in row (history); returns its id, 0 on a db error. */
+static int64_t checkin_insert(Req *r, int64_t goal_id, int64_t kr_id, double value, const char *confidence,
+                              const char *note, bool automatic, int64_t now) {
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "INSERT INTO goal_checkins (goal_id, key_result_id, value, confidence, note, user_id, created_at,"
+                   " automatic) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                   &st) != DB_OK)
+        return 0;
+    db_bind_int(st, 1, goal_id);
+    db_bind_int(st, 2, kr_id);
+    db_bind_double(st, 3, value);
+    db_bind_text(st, 4, confidence);
+    db_bind_text(st, 5, note && *note ? note : NULL);
+    if (r->who && r->who->user_id) db_bind_int(st, 6, r->who->user_id);
+    else db_bind_null(st, 6);
+    db_bind_int(st, 7, now);
+    db_bind_int(st, 8, automatic ? 1 : 0);
+    int rc = db_step(st);
+    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finalize(st);
+    return id;
+}
+
 int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, const char *confidence, const char *note,
                          GoalCheckin *out) {
     if (!confidence || (strcmp(confidence, "on_track") != 0 && strcmp(confidence, "at_risk") != 0 &&
@@ -1031,25 +1113,12 @@ int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, c
     if (!k) {
         return req_fail_tx(r, 422, "key_result_id", g.n_krs ? "goals.error.kr_unknown" : "goals.error.no_krs");
     }
+    if (strcmp(k->value_source, "tasks") == 0) return req_fail_tx(r, 422, "key_result_id", "goals.error.kr_from_tasks");
     int64_t now = time_now_ms();
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "INSERT INTO goal_checkins (goal_id, key_result_id, value, confidence, note, user_id, created_at)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-                   &st) != DB_OK)
-        return TX_DB_FAIL(r);
-    db_bind_int(st, 1, goal_id);
-    db_bind_int(st, 2, k->id);
-    db_bind_double(st, 3, value);
-    db_bind_text(st, 4, confidence);
-    db_bind_text(st, 5, note && *note ? note : NULL);
-    if (r->who && r->who->user_id) db_bind_int(st, 6, r->who->user_id);
-    else db_bind_null(st, 6);
-    db_bind_int(st, 7, now);
-    int rc = db_step(st);
-    int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finalize(st);
+    int64_t id = checkin_insert(r, goal_id, k->id, value, confidence, note, false, now);
     if (!id) return TX_DB_FAIL(r);
+    DbStmt *st;
+    int rc;
     if (db_prepare(r->db,
                    "UPDATE goal_key_results SET current_value = ?1, version = version + 1, updated_at = ?2"
                    " WHERE id = ?3",
@@ -1078,7 +1147,7 @@ int goals_checkins_list(Req *r, int64_t goal_id, GoalCheckin **out, int *n) {
     DbStmt *st;
     if (db_prepare(r->db,
                    "SELECT c.id, c.goal_id, c.key_result_id, COALESCE(c.user_id, 0), c.created_at, c.value,"
-                   " c.confidence, c.note, u.name, k.metric FROM goal_checkins c"
+                   " c.confidence, c.note, u.name, k.metric, c.automatic FROM goal_checkins c"
                    " JOIN goal_key_results k ON k.id = c.key_result_id LEFT JOIN users u ON u.id = c.user_id"
                    " WHERE c.goal_id = ?1 ORDER BY c.id DESC LIMIT 500",
                    &st) != DB_OK)
@@ -1098,6 +1167,7 @@ int goals_checkins_list(Req *r, int64_t goal_id, GoalCheckin **out, int *n) {
         c->note = arena_strdup(r->arena, db_col_text(st, 7));
         c->user_name = arena_strdup(r->arena, db_col_text(st, 8));
         c->metric = arena_strdup(r->arena, db_col_text(st, 9));
+        c->automatic = db_col_int(st, 10) != 0;
     }
     db_finalize(st);
     if (rc < 0) return DB_FAIL(r);
@@ -1192,6 +1262,145 @@ int goals_checkpoints_list(Req *r, int64_t goal_id, GoalCheckpoint **out, int *n
     return 0;
 }
 
+int goals_checkpoint_set_done(Req *r, int64_t goal_id, int64_t checkpoint_id, int64_t expected_version, bool done,
+                              GoalCheckpoint *out) {
+    Goal g;
+    if (begin_goal_edit(r, goal_id, &g, false) != 0) return -1;
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "SELECT id, goal_id, due_at, version, created_at, title, done FROM goal_checkpoints"
+                   " WHERE id = ?1 AND goal_id = ?2 AND deleted_at IS NULL",
+                   &st) != DB_OK)
+        return TX_DB_FAIL(r);
+    db_bind_int(st, 1, checkpoint_id);
+    db_bind_int(st, 2, goal_id);
+    GoalCheckpoint before = {0};
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        before = (GoalCheckpoint){.id = db_col_int(st, 0),
+                                  .goal_id = db_col_int(st, 1),
+                                  .due_at = db_col_int(st, 2),
+                                  .version = db_col_int(st, 3),
+                                  .created_at = db_col_int(st, 4),
+                                  .title = arena_strdup(r->arena, db_col_text(st, 5)),
+                                  .done = db_col_int(st, 6) != 0};
+    db_finalize(st);
+    if (rc < 0) return TX_DB_FAIL(r);
+    if (rc != DB_ROW) return req_fail_tx(r, 404, NULL, "error.not_found");
+    if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
+    if (db_prepare(r->db,
+                   "UPDATE goal_checkpoints SET done = ?1, version = version + 1, updated_at = ?2"
+                   " WHERE id = ?3 AND version = ?4 AND deleted_at IS NULL RETURNING version",
+                   &st) != DB_OK)
+        return TX_DB_FAIL(r);
+    db_bind_int(st, 1, done ? 1 : 0);
+    db_bind_int(st, 2, time_now_ms());
+    db_bind_int(st, 3, checkpoint_id);
+    db_bind_int(st, 4, expected_version);
+    rc = db_step(st);
+    int64_t version = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finalize(st);
+    if (rc < 0) return TX_DB_FAIL(r);
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race */
+    *out = before;
+    out->done = done;
+    out->version = version;
+    return audit_commit(r, "update", "checkpoint", checkpoint_id, SNAPSHOT(r, goals_checkpoint_json(w, &before)),
+                        SNAPSHOT(r, goals_checkpoint_json(w, out)));
+}
+
+/* ======================= key results fed by tasks ======================= */
+
+int goals_kr_link(Req *r, int64_t kr_id, int64_t *goal_id) {
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "SELECT k.goal_id, COALESCE(g.team_id, 0) FROM goal_key_results k JOIN goals g ON g.id = k.goal_id"
+                   " WHERE k.id = ?1 AND k.deleted_at IS NULL AND g.deleted_at IS NULL",
+                   &st) != DB_OK)
+        return -1;
+    db_bind_int(st, 1, kr_id);
+    int rc = db_step(st);
+    int64_t goal = rc == DB_ROW ? db_col_int(st, 0) : 0, team = rc == DB_ROW ? db_col_int(st, 1) : 0;
+    db_finalize(st);
+    if (rc < 0) return -1;
+    if (rc != DB_ROW || !goal_team_readable(r, team)) return 1;
+    *goal_id = goal;
+    return 0;
+}
+
+int goals_kr_set_from_tasks(Req *r, int64_t kr_id, int64_t n_done, int64_t n_total) {
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "SELECT " KR_COLS ", g.status FROM goal_key_results k JOIN goals g ON g.id = k.goal_id"
+                   " WHERE k.id = ?1 AND k.deleted_at IS NULL AND g.deleted_at IS NULL",
+                   &st) != DB_OK)
+        return DB_FAIL(r);
+    db_bind_int(st, 1, kr_id);
+    GoalKr k;
+    bool closed = false;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        kr_from_row(r, st, 0, &k);
+        closed = strcmp(db_col_text(st, 19), "closed") == 0;
+    }
+    db_finalize(st);
+    if (rc < 0) return DB_FAIL(r);
+    if (rc != DB_ROW) return 0; /* deleted meanwhile: nothing to follow */
+    /* A closed goal's value is frozen at what it was when the goal closed; the
+     * counts still follow the tasks so that reopening can catch up at once. */
+    bool fed = strcmp(k.value_source, "tasks") == 0 && !closed;
+    double value = n_total > 0 ? 100.0 * (double)n_done / (double)n_total : 0.0;
+    bool changes = fed && (!k.has_current || fabs(k.current - value) > 1e-9);
+    int64_t now = time_now_ms();
+    /* The counts are kept for every key result (the page shows them); only a
+     * change of the value itself is a new version and a check-in. */
+    if (db_prepare(r->db,
+                   "UPDATE goal_key_results SET tasks_done = ?1, tasks_total = ?2,"
+                   " current_value = CASE WHEN ?3 = 1 THEN ?4 ELSE current_value END,"
+                   " version = version + ?3, updated_at = CASE WHEN ?3 = 1 THEN ?5 ELSE updated_at END WHERE id = ?6",
+                   &st) != DB_OK)
+        return DB_FAIL(r);
+    db_bind_int(st, 1, n_done);
+    db_bind_int(st, 2, n_total);
+    db_bind_int(st, 3, changes ? 1 : 0);
+    db_bind_double(st, 4, value);
+    db_bind_int(st, 5, now);
+    db_bind_int(st, 6, kr_id);
+    rc = db_step(st);
+    db_finalize(st);
+    if (rc < 0) return DB_FAIL(r);
+    if (changes && !checkin_insert(r, k.goal_id, kr_id, value, "on_track", NULL, true, now)) return DB_FAIL(r);
+    return 0;
+}
+
+int goals_kr_options(Req *r, GoalKrOption **out, int *n) {
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "SELECT k.id, k.goal_id, g.title, k.metric, COALESCE(g.team_id, 0) FROM goal_key_results k"
+                   " JOIN goals g ON g.id = k.goal_id WHERE k.deleted_at IS NULL AND g.deleted_at IS NULL"
+                   " AND g.status = 'active' ORDER BY k.goal_id, k.id LIMIT 1000",
+                   &st) != DB_OK)
+        return DB_FAIL(r);
+    GoalKrOption *rows = arena_alloc(r->arena, sizeof *rows * 1000);
+    int64_t *teams = arena_alloc(r->arena, sizeof *teams * 1000);
+    int count = 0, kept = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && count < 1000) {
+        teams[count] = db_col_int(st, 4);
+        rows[count++] = (GoalKrOption){.id = db_col_int(st, 0),
+                                       .goal_id = db_col_int(st, 1),
+                                       .goal_title = arena_strdup(r->arena, db_col_text(st, 2)),
+                                       .metric = arena_strdup(r->arena, db_col_text(st, 3))};
+    }
+    db_finalize(st);
+    if (rc < 0) return DB_FAIL(r);
+    /* The readability check queries: only once the statement is finalized. */
+    for (int i = 0; i < count; i++)
+        if (goal_team_readable(r, teams[i])) rows[kept++] = rows[i];
+    *out = rows;
+    *n = kept;
+    return 0;
+}
+
 /* ======================= JSON ======================= */
 
 static void jw_kid(JsonW *w, const char *k, int64_t id) {
@@ -1234,6 +1443,9 @@ void goals_kr_json(JsonW *w, const GoalKr *k) {
     jw_kdate(w, "deadline", k->deadline_at);
     jw_key(w, "weight");
     jw_double(w, k->weight);
+    jw_kstr(w, "value_source", k->value_source);
+    jw_kint(w, "tasks_done", k->tasks_done);
+    jw_kint(w, "tasks_total", k->tasks_total);
     jw_key(w, "progress");
     jw_double(w, round4(k->progress));
     jw_kint(w, "version", k->version);
@@ -1295,6 +1507,7 @@ void goals_checkin_json(JsonW *w, const GoalCheckin *c) {
     jw_kstr(w, "note", c->note);
     jw_kid(w, "user_id", c->user_id);
     jw_kstr(w, "user_name", c->user_name);
+    jw_kbool(w, "automatic", c->automatic);
     jw_ktime(w, "created_at", c->created_at);
     jw_obj_end(w);
 }

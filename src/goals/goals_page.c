@@ -5,6 +5,7 @@
  * value goes through html_printf, which escapes it; no inline style or
  * script (the CSP forbids them): SVG uses presentation attributes and classes. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,9 @@
 #include "../org/org.h"
 #include "../web/web_html.h"
 #include "goals.h"
+
+/* A tree bigger than this shows its top two levels, deeper ones a link away. */
+enum { GOALS_TREE_OPEN_ROWS = 300 };
 
 /* ---------- shared bits ---------- */
 
@@ -163,27 +167,69 @@ static bool form_kr(Req *r, const char *p, GoalKrInput *in) {
     in->has_high = form_num(r, F("range_high"), F("range_high"), &in->range_high);
     in->has_weight = form_num(r, F("weight"), F("weight"), &in->weight);
     in->has_deadline = form_date(r, F("deadline"), F("deadline"), &in->deadline_at);
+    in->value_source = req_form(r, F("value_source"));
+    in->has_value_source = in->value_source && *in->value_source;
 #undef F
     return true;
 }
 
 /* ---------- the tree ---------- */
 
-static void goal_row_html(Req *r, const Goal *g) {
-    html_printf(r, "<div class=\"goal-row\"><span class=\"badge level-%s\">%s</span> ", g->level,
-                level_label(r, g->level));
-    html_printf(r, "<a class=\"goal-title\" href=\"/goals/%lld\">%s</a>", (long long)g->id, g->title);
-    html_printf(r, " <span class=\"muted\">%s · %s – %s%s%s</span> ", g->owner_name, goals_date(r, g->start_at),
-                goals_date(r, g->end_at), strcmp(g->status, "closed") == 0 ? " · " : "",
-                strcmp(g->status, "closed") == 0 ? T(r, "goals.status.closed") : "");
-    progress_bar(r, g);
-    html_raw(r, "</div>");
+/* Per-page constants of the tree rows, looked up once (a tree has thousands of rows). */
+typedef struct TreeText {
+    const char *level[3], *closed, *behind;
+    int64_t start_ms, end_ms; /* of period, the last one formatted */
+    const char *period;
+} TreeText;
+
+/* "start – end" of a period; the last one is remembered (siblings share periods). */
+static const char *tree_period(Req *r, TreeText *tt, int64_t start, int64_t end) {
+    if (!tt->period || tt->start_ms != start || tt->end_ms != end) {
+        tt->start_ms = start, tt->end_ms = end;
+        tt->period = arena_printf(r->arena, "%s – %s", goals_date(r, start), goals_date(r, end));
+    }
+    return tt->period;
+}
+
+static void goal_row_html(Req *r, TreeText *tt, const Goal *g) {
+    int rank = strcmp(g->level, "company") == 0 ? 0 : strcmp(g->level, "team") == 0 ? 1 : 2;
+    if (rank == 0) html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-company\">");
+    else if (rank == 1) html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-team\">");
+    else html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-person\">");
+    char id[24], value[16], pct_text[24]; /* formatted once, written as text */
+    snprintf(id, sizeof id, "%lld", (long long)g->id);
+    snprintf(value, sizeof value, "%d", (int)lround(g->progress * 100.0));
+    snprintf(pct_text, sizeof pct_text, "%s%%", value);
+    html_printf(r, "%s</span> <a class=\"goal-title\" href=\"/goals/%s\">%s</a> <span class=\"muted\">%s · %s",
+                tt->level[rank], id, g->title, g->owner_name, tree_period(r, tt, g->start_at, g->end_at));
+    if (strcmp(g->status, "closed") == 0) html_printf(r, " · %s", tt->closed);
+    if (g->behind) html_raw(r, "</span> <span class=\"goal-progress behind\">");
+    else html_raw(r, "</span> <span class=\"goal-progress\">");
+    /* The visible percentage is the text; the bar is its picture. */
+    html_printf(r, "<progress max=\"100\" value=\"%s\" aria-hidden=\"true\"></progress> <span>%s</span>", value,
+                g->has_progress ? pct_text : "—");
+    if (g->behind) html_printf(r, " <span class=\"badge badge-behind\">%s</span>", tt->behind);
+    html_raw(r, "</span></div>");
+}
+
+/* "?filters" of the tree page as given (mine, period, team, owner, status),
+ * with root=ID when root_id is set; "" when there is nothing. Arena memory. */
+static const char *filter_query(Req *r, int64_t root_id) {
+    static const char *const names[] = {"mine", "period", "team_id", "owner_id", "status"};
+    const char *q = "";
+    for (int i = 0; i < 5; i++) {
+        const char *v = req_query(r, names[i]);
+        if (v && *v) q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "?", names[i], url_encode(r, v));
+    }
+    if (root_id) q = arena_printf(r->arena, "%s%sroot=%lld", q, *q ? "&" : "?", (long long)root_id);
+    return q;
 }
 
 static int goals_page_index(Req *r) {
     GoalFilter f = {0};
-    int64_t mine = 0;
+    int64_t mine = 0, root_id = 0;
     req_query_int(r, "mine", 0, 1, 0, &mine);
+    req_query_int(r, "root", 1, INT64_MAX, 0, &root_id);
     req_query_int(r, "team_id", 1, INT64_MAX, 0, &f.team_id);
     req_query_int(r, "owner_id", 1, INT64_MAX, 0, &f.owner_id);
     if (mine) f.owner_id = r->who->user_id;
@@ -224,23 +270,57 @@ static int goals_page_index(Req *r) {
     option(r, "active", T(r, "goals.status.active"), f.status);
     option(r, "closed", T(r, "goals.status.closed"), f.status);
     html_printf(r, "</select><button type=\"submit\">%s</button></form>", T(r, "form.filter"));
+    /* ?root=ID shows the subtree under one goal (the "N sub-goals" links). */
+    int from = 0, to = n;
+    if (root_id) {
+        from = n;
+        for (int i = 0; i < n; i++)
+            if (goals[i].id == root_id) from = i;
+        for (to = from + 1; to < n && depths[to] > depths[from];) to++;
+        if (from == n) to = n;
+    }
     html_printf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "goals.tree"));
-    if (!ok || !n) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "goals.empty"));
-    /* Nested lists; a goal with children is a <details> (open) to collapse them. */
+    if (root_id && from < n)
+        html_printf(r, "<p class=\"goal-subtree\"><a href=\"/goals%s\">%s</a></p>", filter_query(r, 0),
+                    T(r, "goals.whole_tree"));
+    if (!ok || from >= to) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "goals.empty"));
+    /* Nested lists; a goal with children is a <details> (open) to collapse them.
+     * A big tree shows its top two levels: deeper sub-goals are one link
+     * away ("N sub-goals" → ?root=ID with the same filters), so the page stays
+     * small and fast whatever the size of the organisation. */
+    bool big = to - from > GOALS_TREE_OPEN_ROWS;
+    TreeText tt = {.level = {T(r, "goals.level.company"), T(r, "goals.level.team"), T(r, "goals.level.person")},
+                   .closed = T(r, "goals.status.closed"),
+                   .behind = T(r, "goals.behind")};
     html_raw(r, "<ul class=\"goal-tree\">");
-    for (int i = 0; i < n; i++) {
-        bool parent = i + 1 < n && depths[i + 1] > depths[i];
+    int base = from < n ? depths[from] : 0;
+    for (int i = from; i < to; i++) {
+        int depth = depths[i] - base;
+        bool parent = i + 1 < to && depths[i + 1] > depths[i];
+        if (parent && big && depth >= 1) {
+            int children = 0, j = i + 1;
+            for (; j < to && depths[j] > depths[i]; j++) children += depths[j] == depths[i] + 1;
+            html_raw(r, "<li>");
+            goal_row_html(r, &tt, &goals[i]);
+            html_printf(r, "<a class=\"goal-more\" href=\"/goals%s\">%s</a></li>", filter_query(r, goals[i].id),
+                        i18n_fmt(r->arena, r->locale, "goals.subgoals", 1,
+                                 (const char *[]){arena_printf(r->arena, "%d", children)}));
+            int next = j < to ? depths[j] - base : 0;
+            for (int d = depth; d > next; d--) html_raw(r, "</ul></details></li>");
+            i = j - 1;
+            continue;
+        }
         html_raw(r, "<li>");
         if (parent) {
             html_raw(r, "<details open><summary>");
-            goal_row_html(r, &goals[i]);
+            goal_row_html(r, &tt, &goals[i]);
             html_raw(r, "</summary><ul>");
             continue;
         }
-        goal_row_html(r, &goals[i]);
+        goal_row_html(r, &tt, &goals[i]);
         html_raw(r, "</li>");
-        int next = i + 1 < n ? depths[i + 1] : 0;
-        for (int d = depths[i]; d > next; d--) html_raw(r, "</ul></details></li>");
+        int next = i + 1 < to ? depths[i + 1] - base : 0;
+        for (int d = depth; d > next; d--) html_raw(r, "</ul></details></li>");
     }
     html_raw(r, "</ul></section>");
     page_end(r);
@@ -249,21 +329,30 @@ static int goals_page_index(Req *r) {
 
 /* ---------- create / edit form ---------- */
 
-static void kr_fields(Req *r, const char *p, const char *legend, const GoalKr *k, const SmartWarning *w, int nw,
-                      const char *smart_prefix) {
+/* p: the form's field prefix ("kr1_", or "" on the goal page); api: the
+ * model's name for the same key result ("key_results[0].", or NULL), so that
+ * errors the model names either way show beside the field. */
+static void kr_fields(Req *r, const char *p, const char *api, const char *legend, const GoalKr *k,
+                      const SmartWarning *w, int nw, const char *smart_prefix) {
     html_printf(r, "<fieldset class=\"kr-fields\"><legend>%s</legend><div class=\"grid kr-grid\">", legend);
 #define ID(x) arena_printf(r->arena, "f-%s%s", p, x)
 #define NM(x) arena_printf(r->arena, "%s%s", p, x)
+#define FIELD_ERROR(x)                                                                                                 \
+    do {                                                                                                               \
+        html_field_error(r, NM(x));                                                                                    \
+        if (api) html_field_error(r, arena_printf(r->arena, "%s%s", api, x));                                          \
+    } while (0)
 /* No key result: the values of a refused post (as typed), else the defaults. */
 #define TYPED(x, dflt) (req_form(r, NM(x)) ? req_form(r, NM(x)) : (dflt))
     html_printf(r, "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" maxlength=\"100\" value=\"%s\">",
                 ID("metric"), T(r, "goals.field.metric"), ID("metric"), NM("metric"),
                 k ? k->metric : TYPED("metric", ""));
-    html_field_error(r, NM("metric"));
+    FIELD_ERROR("metric");
     html_raw(r, "</div>");
     html_printf(r, "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" maxlength=\"20\" value=\"%s\">",
                 ID("unit"), T(r, "goals.field.unit"), ID("unit"), NM("unit"),
                 k ? (k->unit ? k->unit : "") : TYPED("unit", ""));
+    FIELD_ERROR("unit");
     if (smart_prefix) smart_for(r, w, nw, arena_printf(r->arena, "%s.unit", smart_prefix), false);
     html_raw(r, "</div>");
     html_printf(r, "<div><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", ID("kind"),
@@ -273,13 +362,25 @@ static void kr_fields(Req *r, const char *p, const char *legend, const GoalKr *k
     option(r, "percentage", T(r, "goals.kind.percentage"), kind);
     option(r, "currency", T(r, "goals.kind.currency"), kind);
     option(r, "milestone", T(r, "goals.kind.milestone"), kind);
-    html_printf(r, "</select></div><div><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", ID("direction"),
+    html_raw(r, "</select>");
+    FIELD_ERROR("kind");
+    html_printf(r, "</div><div><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", ID("direction"),
                 T(r, "goals.field.direction"), ID("direction"), NM("direction"));
     const char *dir = k ? k->direction : TYPED("direction", "increase");
     option(r, "increase", T(r, "goals.direction.increase"), dir);
     option(r, "decrease", T(r, "goals.direction.decrease"), dir);
     option(r, "range", T(r, "goals.direction.range"), dir);
-    html_raw(r, "</select></div>");
+    html_raw(r, "</select>");
+    FIELD_ERROR("direction");
+    html_raw(r, "</div>");
+    html_printf(r, "<div><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", ID("value_source"),
+                T(r, "goals.field.value_source"), ID("value_source"), NM("value_source"));
+    const char *source = k ? k->value_source : TYPED("value_source", "manual");
+    option(r, "manual", T(r, "goals.source.manual"), source);
+    option(r, "tasks", T(r, "goals.source.tasks"), source);
+    html_raw(r, "</select>");
+    FIELD_ERROR("value_source");
+    html_raw(r, "</div>");
     static const char *const nums[] = {"baseline", "target", "range_low", "range_high", "weight"};
     static const char *const labels[] = {"goals.field.baseline", "goals.field.target", "goals.field.range_low",
                                          "goals.field.range_high", "goals.field.weight"};
@@ -294,7 +395,7 @@ static void kr_fields(Req *r, const char *p, const char *legend, const GoalKr *k
                     "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" inputmode=\"decimal\" "
                     "value=\"%s\">",
                     ID(nums[i]), T(r, labels[i]), ID(nums[i]), NM(nums[i]), val);
-        html_field_error(r, NM(nums[i]));
+        FIELD_ERROR(nums[i]);
         if (smart_prefix && (i == 1 || i == 2))
             smart_for(r, w, nw, arena_printf(r->arena, "%s.%s", smart_prefix, nums[i]), false);
         html_raw(r, "</div>");
@@ -302,9 +403,10 @@ static void kr_fields(Req *r, const char *p, const char *legend, const GoalKr *k
     html_printf(r, "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" type=\"date\" value=\"%s\">",
                 ID("deadline"), T(r, "goals.field.deadline"), ID("deadline"), NM("deadline"),
                 k ? (k->deadline_at ? goals_date(r, k->deadline_at) : "") : TYPED("deadline", ""));
-    html_field_error(r, NM("deadline"));
+    FIELD_ERROR("deadline");
     if (smart_prefix) smart_for(r, w, nw, arena_printf(r->arena, "%s.deadline", smart_prefix), false);
     html_raw(r, "</div></div></fieldset>");
+#undef FIELD_ERROR
 #undef TYPED
 #undef ID
 #undef NM
@@ -319,19 +421,22 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
     else html_raw(r, "<form method=\"post\" action=\"/goals\" class=\"card stack\">");
     html_csrf_field(r);
     if (g) html_printf(r, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)g->version);
-    const char *title = g ? g->title : req_form(r, "title");
+    /* A refused post (new goal, or an edit) shows what was typed, not what is stored. */
+    bool posted = req_form(r, "title") != NULL;
+#define SHOWN(name, stored) (g && !posted ? (stored) : req_form(r, name))
+    const char *title = SHOWN("title", g->title);
     html_printf(r,
                 "<label for=\"f-title\">%s</label><input id=\"f-title\" name=\"title\" required maxlength=\"200\" "
                 "value=\"%s\">",
                 T(r, "goals.field.title"), title ? title : "");
     html_field_error(r, "title");
     smart_for(r, w, nw, "title", true);
-    const char *desc = g ? g->description : req_form(r, "description");
+    const char *desc = SHOWN("description", g->description);
     html_printf(r,
                 "<label for=\"f-description\">%s</label><textarea id=\"f-description\" name=\"description\" "
                 "rows=\"3\">%s</textarea>",
                 T(r, "goals.field.description"), desc ? desc : "");
-    const char *level = g ? g->level : req_form(r, "level");
+    const char *level = SHOWN("level", g->level);
     html_printf(r, "<label for=\"f-level\">%s</label><select id=\"f-level\" name=\"level\">",
                 T(r, "goals.field.level"));
     option(r, "person", T(r, "goals.level.person"), level ? level : "person");
@@ -340,11 +445,11 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
     html_raw(r, "</select>");
     html_field_error(r, "level");
     html_printf(r, "<label for=\"f-owner_id\">%s</label>", T(r, "goals.field.owner"));
-    int64_t owner = g ? g->owner_id : form_id(r, "owner_id");
+    int64_t owner = g && !posted ? g->owner_id : form_id(r, "owner_id");
     owner_select(r, "f-owner_id", "owner_id", owner ? owner : r->who->user_id, NULL);
     html_field_error(r, "owner_id");
     html_printf(r, "<label for=\"f-team_id\">%s</label>", T(r, "field.team"));
-    team_select(r, "f-team_id", "team_id", g ? g->team_id : form_id(r, "team_id"), "goals.team_auto");
+    team_select(r, "f-team_id", "team_id", g && !posted ? g->team_id : form_id(r, "team_id"), "goals.team_auto");
     html_field_error(r, "team_id");
     html_printf(r, "<label for=\"f-parent_id\">%s</label><select id=\"f-parent_id\" name=\"parent_id\">",
                 T(r, "goals.field.parent"));
@@ -353,7 +458,7 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
     Goal *all;
     int *depths, n = 0;
     if (goals_tree(r, &pf, &all, &depths, &n) != 0) n = 0;
-    int64_t parent = g ? g->parent_id : form_id(r, "parent_id");
+    int64_t parent = g && !posted ? g->parent_id : form_id(r, "parent_id");
     for (int i = 0; i < n; i++) {
         if (g && all[i].id == g->id) continue;
         html_printf(r, "<option value=\"%lld\"%s>", (long long)all[i].id, all[i].id == parent ? " selected" : "");
@@ -363,15 +468,15 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
     html_raw(r, "</select>");
     html_field_error(r, "parent_id");
     smart_for(r, w, nw, "parent_id", true);
-    const char *period = g ? g->period : req_form(r, "period");
+    const char *period = SHOWN("period", g->period);
     html_printf(r, "<label for=\"f-period-kind\">%s</label><select id=\"f-period-kind\" name=\"period\">",
                 T(r, "goals.field.period"));
     option(r, "quarter", T(r, "goals.period.quarter"), period ? period : "quarter");
     option(r, "month", T(r, "goals.period.month"), period);
     option(r, "custom", T(r, "goals.period.custom"), period);
     html_raw(r, "</select>");
-    const char *start = g ? goals_date(r, g->start_at) : req_form(r, "start_date");
-    const char *end = g ? goals_date(r, g->end_at) : req_form(r, "end_date");
+    const char *start = SHOWN("start_date", goals_date(r, g->start_at));
+    const char *end = SHOWN("end_date", goals_date(r, g->end_at));
     html_printf(r,
                 "<label for=\"f-start\">%s</label><input id=\"f-start\" name=\"start_date\" type=\"date\" required "
                 "value=\"%s\">",
@@ -384,16 +489,21 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
     if (g) {
         html_printf(r, "<label for=\"f-status-edit\">%s</label><select id=\"f-status-edit\" name=\"status\">",
                     T(r, "goals.field.status"));
-        option(r, "active", T(r, "goals.status.active"), g->status);
-        option(r, "closed", T(r, "goals.status.closed"), g->status);
+        const char *status = SHOWN("status", g->status);
+        option(r, "active", T(r, "goals.status.active"), status);
+        option(r, "closed", T(r, "goals.status.closed"), status);
         html_raw(r, "</select>");
+        html_field_error(r, "status");
         /* Key results are edited on the goal page; their warnings name the metric. */
         smart_for(r, w, nw, "key_results", true);
         smart_for(r, w, nw, "key_results[", false);
     } else {
-        kr_fields(r, "kr1_", T(r, "goals.kr1"), NULL, NULL, 0, NULL);
-        kr_fields(r, "kr2_", T(r, "goals.kr2"), NULL, NULL, 0, NULL);
+        /* The model numbers the key results given: an empty first one shifts the second. */
+        const char *m1 = req_form(r, "kr1_metric");
+        kr_fields(r, "kr1_", "key_results[0].", T(r, "goals.kr1"), NULL, NULL, 0, NULL);
+        kr_fields(r, "kr2_", m1 && *m1 ? "key_results[1]." : "key_results[0].", T(r, "goals.kr2"), NULL, NULL, 0, NULL);
     }
+#undef SHOWN
     html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form>",
                 g ? T(r, "form.save") : T(r, "form.create"));
     page_end(r);
@@ -612,8 +722,15 @@ static int show_page(Req *r, int status) {
                     ? arena_printf(r->arena, "%s – %s", k->has_low ? num(r, k->range_low) : "?",
                                    k->has_high ? num(r, k->range_high) : "?")
                     : arena_printf(r->arena, "%s → %s", num(r, k->baseline), k->has_target ? num(r, k->target) : "?");
-            html_printf(r, "<tr><td>%s</td><td>%s %s</td><td>%s</td>", k->metric, range, k->unit ? k->unit : "",
-                        k->has_current ? num(r, k->current) : "—");
+            html_printf(r, "<tr><td>%s</td><td>%s %s</td><td>%s", k->metric, range, k->unit ? k->unit : "",
+                        k->has_current ? num(r, round(k->current * 100.0) / 100.0) : "—");
+            if (strcmp(k->value_source, "tasks") == 0) {
+                const char *args[] = {arena_printf(r->arena, "%lld", (long long)k->tasks_total),
+                                      arena_printf(r->arena, "%lld", (long long)k->tasks_done)};
+                html_printf(r, "<br><span class=\"muted kr-from-tasks\">%s</span>",
+                            i18n_fmt(r->arena, r->locale, "goals.from_tasks", 2, args));
+            }
+            html_raw(r, "</td>");
             html_printf(r,
                         "<td><progress max=\"100\" value=\"%.0f\" aria-label=\"%s\">%s</progress> %s</td>"
                         "<td>%s</td><td>%s</td></tr>",
@@ -627,7 +744,7 @@ static int show_page(Req *r, int status) {
                     T(r, "goals.add_kr"));
         html_printf(r, "<form method=\"post\" action=\"/goals/%lld/key-results\" class=\"stack\">", (long long)g.id);
         html_csrf_field(r);
-        kr_fields(r, "", T(r, "goals.add_kr"), NULL, NULL, 0, NULL);
+        kr_fields(r, "", NULL, T(r, "goals.add_kr"), NULL, NULL, 0, NULL);
         html_printf(r, "<button type=\"submit\">%s</button></form></details>", T(r, "form.create"));
     }
     html_raw(r, "</section>");
@@ -637,16 +754,19 @@ static int show_page(Req *r, int status) {
     html_raw(r, "</section>");
     /* Check-ins */
     html_printf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "goals.checkins"));
-    if (can_checkin && active && g.n_krs) {
+    int n_manual = 0;
+    for (int i = 0; i < g.n_krs; i++) n_manual += strcmp(g.krs[i].value_source, "manual") == 0;
+    if (can_checkin && active && n_manual) {
         html_printf(r, "<form method=\"post\" action=\"/goals/%lld/checkins\" class=\"inline-form checkin-form\">",
                     (long long)g.id);
         html_csrf_field(r);
         html_printf(r, "<label for=\"f-kr\">%s</label><select id=\"f-kr\" name=\"key_result_id\">",
                     T(r, "goals.field.key_result"));
         int64_t kr_posted = form_id(r, "key_result_id");
-        for (int i = 0; i < g.n_krs; i++)
-            html_printf(r, "<option value=\"%lld\"%s>%s</option>", (long long)g.krs[i].id,
-                        g.krs[i].id == kr_posted ? " selected" : "", g.krs[i].metric);
+        for (int i = 0; i < g.n_krs; i++) /* key results fed by tasks take no check-in by hand */
+            if (strcmp(g.krs[i].value_source, "manual") == 0)
+                html_printf(r, "<option value=\"%lld\"%s>%s</option>", (long long)g.krs[i].id,
+                            g.krs[i].id == kr_posted ? " selected" : "", g.krs[i].metric);
         const char *value = req_form(r, "value"), *note = req_form(r, "note"), *conf = req_form(r, "confidence");
         html_printf(r,
                     "</select><label for=\"f-value\">%s</label><input id=\"f-value\" name=\"value\" required "
@@ -683,20 +803,40 @@ static int show_page(Req *r, int status) {
                         "</span></td><td>%s</td><td>%s</td></tr>",
                         html_time(r, c[i].created_at, true), c[i].metric, num(r, c[i].value), c[i].confidence,
                         confidence_label(r, c[i].confidence), c[i].note ? c[i].note : "",
-                        c[i].user_name ? c[i].user_name : "");
+                        c[i].automatic   ? T(r, "goals.automatic")
+                        : c[i].user_name ? c[i].user_name
+                                         : "");
         html_raw(r, "</tbody></table></div>");
     }
     html_raw(r, "</section>");
     /* Checkpoints */
-    html_printf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "goals.checkpoints"));
+    html_printf(r, "<section class=\"card\" id=\"checkpoints\"><h2>%s</h2>", T(r, "goals.checkpoints"));
     GoalCheckpoint *cp;
     int ncp = 0;
     if (goals_checkpoints_list(r, g.id, &cp, &ncp) != 0) ncp = 0;
     if (!ncp) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "goals.no_checkpoints"));
     html_raw(r, "<ul class=\"checkpoints\">");
-    for (int i = 0; i < ncp; i++)
-        html_printf(r, "<li><time>%s</time> %s%s%s</li>", goals_date(r, cp[i].due_at), cp[i].title,
-                    cp[i].done ? " · " : "", cp[i].done ? T(r, "goals.done") : "");
+    for (int i = 0; i < ncp; i++) {
+        html_printf(r, "<li class=\"checkpoint%s\"><time>%s</time> <span class=\"cp-title\">%s</span>%s%s",
+                    cp[i].done ? " done" : "", goals_date(r, cp[i].due_at), cp[i].title, cp[i].done ? " · " : "",
+                    cp[i].done ? T(r, "goals.done") : "");
+        if (can_edit) {
+            /* A plain form (works without script); htmx swaps only this section. */
+            const char *action =
+                arena_printf(r->arena, "/goals/%lld/checkpoints/%lld", (long long)g.id, (long long)cp[i].id);
+            html_printf(r,
+                        " <form class=\"inline-form cp-toggle\" method=\"post\" action=\"%s\" hx-post=\"%s\" "
+                        "hx-target=\"#checkpoints\" hx-select=\"#checkpoints\" hx-swap=\"outerHTML\">",
+                        action, action);
+            html_csrf_field(r);
+            html_printf(r,
+                        "<input type=\"hidden\" name=\"version\" value=\"%lld\"><input type=\"hidden\" "
+                        "name=\"done\" value=\"%s\"><button type=\"submit\" class=\"small\">%s</button></form>",
+                        (long long)cp[i].version, cp[i].done ? "0" : "1",
+                        cp[i].done ? T(r, "goals.cp_undone") : T(r, "goals.cp_done"));
+        }
+        html_raw(r, "</li>");
+    }
     html_raw(r, "</ul>");
     if (can_edit) {
         html_printf(r, "<form method=\"post\" action=\"/goals/%lld/checkpoints\" class=\"inline-form\">",
@@ -768,6 +908,19 @@ static int goals_page_checkpoint_create(Req *r) {
     return res_redirect(r, arena_printf(r->arena, "/goals/%lld?done=goal_saved", (long long)id));
 }
 
+/* Marks a checkpoint done / not done; back to the goal page (htmx swaps the
+ * checkpoints section out of it). A stale version: 412 on the error page. */
+static int goals_page_checkpoint_toggle(Req *r) {
+    int64_t id, cp, version;
+    if (req_path_id(r, "id", &id) != 0 || req_path_id(r, "cp", &cp) != 0 || req_if_match(r, &version) != 0) return -1;
+    const char *done = req_form(r, "done");
+    if (!done || (strcmp(done, "0") != 0 && strcmp(done, "1") != 0))
+        return req_fail(r, 422, "done", "goals.error.done");
+    GoalCheckpoint c;
+    if (goals_checkpoint_set_done(r, id, cp, version, strcmp(done, "1") == 0, &c) != 0) return -1;
+    return res_redirect(r, arena_printf(r->arena, "/goals/%lld#checkpoints", (long long)id));
+}
+
 #define GOALS_WRITE (ACCESS_WRITER | ACC_SCOPE_READ)
 static const Route goals_page_routes[] = {
     {"GET", "/goals", goals_page_index, ACCESS_ANY_USER, NULL, 0, false},
@@ -779,5 +932,6 @@ static const Route goals_page_routes[] = {
     {"POST", "/goals/{id}/checkins", goals_page_checkin, GOALS_WRITE, goals_scope, 0, false},
     {"POST", "/goals/{id}/key-results", goals_page_kr_create, GOALS_WRITE, goals_scope, 0, false},
     {"POST", "/goals/{id}/checkpoints", goals_page_checkpoint_create, GOALS_WRITE, goals_scope, 0, false},
+    {"POST", "/goals/{id}/checkpoints/{cp}", goals_page_checkpoint_toggle, GOALS_WRITE, goals_scope, 0, false},
 };
 ROUTE_TABLE(goals_page, goals_page_routes);

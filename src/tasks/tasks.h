@@ -42,11 +42,12 @@ typedef struct Task {
     const char *priority;       /* low | normal | high | urgent */
     int64_t start_at, due_at;   /* UTC ms; 0: none; due_at >= start_at */
     bool milestone;
-    int64_t parent_id;    /* 0: none */
-    int64_t goal_id;      /* 0: none (goals module's id) */
-    const char *tags;     /* ",a,b,": each tag between commas; "," when none */
-    int64_t completed_at; /* 0 unless done */
-    int64_t created_by;   /* 0: the command line */
+    int64_t parent_id;     /* 0: none */
+    int64_t goal_id;       /* 0: none (goals module's id) */
+    int64_t key_result_id; /* 0: none; a key result of goal_id (goals module's id) */
+    const char *tags;      /* ",a,b,": each tag between commas; "," when none */
+    int64_t completed_at;  /* 0 unless done */
+    int64_t created_by;    /* 0: the command line */
     int64_t version, created_at, updated_at;
     /* derived */
     int64_t n_subtasks, n_subtasks_done; /* progress = done / n when n > 0 */
@@ -60,7 +61,7 @@ typedef struct Task {
 /* Fields of a create or a change; has_* says which were given. Arena memory. */
 typedef struct TaskInput {
     const char *title, *description, *status, *blocked_reason, *priority;
-    int64_t owner_id, team_id, parent_id, goal_id, start_at, due_at;
+    int64_t owner_id, team_id, parent_id, goal_id, key_result_id, start_at, due_at;
     bool milestone;
     const char **tags;
     int n_tags;
@@ -69,7 +70,7 @@ typedef struct TaskInput {
     int64_t *blocked_by;
     int n_blocked_by;
     bool has_title, has_description, has_status, has_blocked_reason, has_priority, has_owner, has_team, has_parent,
-        has_goal, has_start, has_due, has_milestone, has_tags, has_collaborators, has_blocked_by;
+        has_goal, has_key_result, has_start, has_due, has_milestone, has_tags, has_collaborators, has_blocked_by;
     const char *recurrence; /* canonical rule or NULL (none); see tasks_recur_parse */
     bool has_recurrence;
 } TaskInput;
@@ -135,6 +136,10 @@ bool tasks_may_delete(Req *r, const Task *t);
 /* Each returns 0, or -1 after req_fail/req_error (422 naming the field, 403,
  * 404, 412 stale version). */
 int tasks_create(Req *r, const TaskInput *in, Task *out);
+/* The same inside the caller's open write transaction (CSV import, tasks
+ * opened by other modules' changes): no BEGIN/COMMIT of its own; on failure
+ * the caller rolls back. */
+int tasks_create_in_tx(Req *r, const TaskInput *in, Task *out);
 int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *in, Task *out);
 int tasks_delete(Req *r, int64_t id, int64_t expected_version);
 int tasks_comment_add(Req *r, int64_t task_id, const char *body, TaskComment *out);
@@ -142,6 +147,13 @@ int tasks_check_add(Req *r, int64_t task_id, const char *text, TaskCheckItem *ou
 /* Sets done and/or text (NULL: unchanged). */
 int tasks_check_update(Req *r, int64_t task_id, int64_t item_id, const char *text, int done, TaskCheckItem *out);
 int tasks_check_delete(Req *r, int64_t task_id, int64_t item_id);
+
+/* ---- key results fed by tasks (docs/goals.md) ---- */
+/* Inside a write transaction, after a task linked to key result kr_id was
+ * created, changed status or link, or was deleted: counts the live linked
+ * tasks (done; not cancelled) and hands them to goals_kr_set_from_tasks.
+ * kr_id 0 does nothing. 0, or -1 after req_fail (the caller rolls back). */
+int tasks_kr_sync(Req *r, int64_t kr_id);
 
 /* ---- JSON ---- */
 void tasks_json(JsonW *w, const Task *t, int64_t now_ms);
@@ -167,6 +179,28 @@ int tasks_csv_parse(Arena *a, const char *data, size_t n, CsvRow **rows, int *n_
 void tasks_csv_cell(Buf *b, const char *s);
 /* Undoes tasks_csv_cell's neutralising quote (arena memory or s itself). */
 const char *tasks_csv_unneutralise(const char *s);
+
+/* ---- CSV import (tasks_import.c) ---- */
+typedef struct TaskImportError {
+    int line;                    /* CSV line where the record starts */
+    const char *field, *message; /* field NULL: the row as a whole; message translated */
+} TaskImportError;
+typedef struct TaskImport {
+    int n_rows, imported; /* records after the header; tasks created */
+    TaskImportError *errors;
+    int n_errors;
+} TaskImport;
+/* Imports CSV text (a header naming at least title and owner; the export's
+ * columns) in one transaction. Returns 0 when committed (every row, or with
+ * valid_only the valid ones; out->errors lists the others), 1 when refused
+ * because a row is wrong and !valid_only (nothing written; out->errors), or
+ * -1 after req_fail (422 "line N" for broken CSV or a bad header, 503). */
+int tasks_import(Req *r, const char *data, size_t len, bool valid_only, TaskImport *out);
+/* Multi-line text check (descriptions, comments): UTF-8, no controls but tab
+ * and line breaks, at most max code points; 0 or req_fail 422 naming field. */
+int tasks_check_multiline(Req *r, const char *field, const char *v, int max, bool required, const char **out);
+/* tasks_import_page.c: GET/POST /tasks/import (registered before /tasks/{id}). */
+extern const RouteTable tasks_import_route_table;
 
 /* ---- recurrence (tasks_recur.c) ---- */
 typedef enum TaskRuleKind { TASK_RULE_EVERY_DAYS = 1, TASK_RULE_WEEKLY, TASK_RULE_MONTHLY } TaskRuleKind;
@@ -213,7 +247,7 @@ extern const RouteTable tasks_views_route_table;
 /* ---- bulk actions (tasks_bulk.c) ---- */
 enum { TASKS_BULK_MAX = 200 };
 typedef struct TaskBulk {
-    const int64_t *ids;      /* 1..TASKS_BULK_MAX distinct task ids */
+    const int64_t *ids; /* 1..TASKS_BULK_MAX distinct task ids */
     int n_ids;
     const int64_t *versions; /* NULL, or one expected version per id */
     const char *action;      /* reassign | due | close */

@@ -8,22 +8,13 @@
 #include "../base/utf8.h"
 #include "tasks.h"
 
-int tasks_create_in_tx(Req *r, const TaskInput *in, Task *out); /* tasks_model.c */
 
 /* ---------- input helpers (shared with tasks_page.c through tasks_input.h-free copies) ---------- */
 
 /* Multi-line text (descriptions, comments): UTF-8, no control characters but
  * tab and line breaks, at most max code points. */
 static int multi_text(Req *r, const char *field, const char *v, int max, bool required, const char **out) {
-    if (!v) v = "";
-    size_t n = strlen(v);
-    if (!utf8_valid(v, n)) return req_fail(r, 422, field, "error.invalid_utf8");
-    if (utf8_has_control(v, n)) return req_fail(r, 422, field, "error.control_chars");
-    size_t chars = utf8_count(v, n);
-    if (required && strspn(v, " \t\r\n") == n) return req_fail(r, 422, field, "error.required");
-    if ((int)chars > max) return req_fail(r, 422, field, "error.too_long");
-    *out = v;
-    return 0;
+    return tasks_check_multiline(r, field, v, max, required, out);
 }
 
 /* A tag: 1–30 characters, one line, no comma. */
@@ -86,6 +77,10 @@ static int read_task_json(Req *r, json_t *body, bool creating, TaskInput *in) {
     if (is_null) in->parent_id = 0;
     if (req_json_int(r, body, "goal_id", 1, INT64_MAX, false, &in->goal_id, &in->has_goal, &is_null) != 0) return -1;
     if (is_null) in->goal_id = 0;
+    if (req_json_int(r, body, "key_result_id", 1, INT64_MAX, false, &in->key_result_id, &in->has_key_result,
+                     &is_null) != 0)
+        return -1;
+    if (is_null) in->key_result_id = 0;
     if (json_time(r, body, "start_at", &in->start_at, &in->has_start) != 0) return -1;
     if (json_time(r, body, "due_at", &in->due_at, &in->has_due) != 0) return -1;
     if (req_json_bool(r, body, "milestone", false, &in->milestone, &in->has_milestone) != 0) return -1;
@@ -118,10 +113,10 @@ static int read_task_json(Req *r, json_t *body, bool creating, TaskInput *in) {
     return 0;
 }
 
-static const char *const TASK_FIELDS[] = {"title",      "description", "status",    "blocked_reason", "priority",
-                                          "owner_id",   "team_id",     "parent_id", "goal_id",        "start_at",
-                                          "due_at",     "milestone",   "tags",      "collaborators",  "blocked_by",
-                                          "recurrence", NULL};
+static const char *const TASK_FIELDS[] = {"title",      "description",   "status",    "blocked_reason", "priority",
+                                          "owner_id",   "team_id",       "parent_id", "goal_id",        "start_at",
+                                          "due_at",     "milestone",     "tags",      "collaborators",  "blocked_by",
+                                          "recurrence", "key_result_id", NULL};
 
 static int reply_task(Req *r, const Task *t, int status) {
     res_etag(r, t->version);
@@ -352,9 +347,9 @@ static int tasks_api_responsibility(Req *r) {
 
 /* ---------- CSV ---------- */
 
-static const char *const CSV_COLUMNS[] = {"id",        "title",          "description", "owner",    "team_id",
-                                          "status",    "blocked_reason", "priority",    "start_at", "due_at",
-                                          "milestone", "parent_id",      "goal_id",     "tags",     "completed_at"};
+static const char *const CSV_COLUMNS[] = {
+    "id",       "title",  "description", "owner",     "team_id", "status",        "blocked_reason", "priority",
+    "start_at", "due_at", "milestone",   "parent_id", "goal_id", "key_result_id", "tags",           "completed_at"};
 enum { N_CSV_COLUMNS = sizeof CSV_COLUMNS / sizeof CSV_COLUMNS[0] };
 
 static const char *iso(Req *r, int64_t ms) {
@@ -403,6 +398,7 @@ static int tasks_api_export(Req *r) {
                                             t->milestone ? "1" : "0",
                                             num(r, t->parent_id),
                                             num(r, t->goal_id),
+                                            num(r, t->key_result_id),
                                             tags_cell(r, t->tags),
                                             iso(r, t->completed_at)};
         for (int c = 0; c < N_CSV_COLUMNS; c++) {
@@ -420,86 +416,9 @@ static int tasks_api_export(Req *r) {
     return res_send(r, 200, "text/csv; charset=utf-8");
 }
 
-typedef struct RowError {
-    int line;
-    const char *field, *message;
-} RowError;
-
-static int column_of(const CsvRow *header, const char *name) {
-    for (int c = 0; c < header->n_fields; c++)
-        if (strcmp(header->fields[c], name) == 0) return c;
-    return -1;
-}
-
-static const char *cell(const CsvRow *row, int col) {
-    if (col < 0 || col >= row->n_fields) return NULL;
-    return tasks_csv_unneutralise(row->fields[col]);
-}
-
-static int64_t login_id(Req *r, const char *login) {
-    int64_t id = 0;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT id FROM users WHERE login = ?1 AND deleted_at IS NULL", &st) != DB_OK) return 0;
-    db_bind_text(st, 1, login);
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
-    db_finalize(st);
-    return id;
-}
-
-/* Turns one CSV record into a TaskInput; field errors are recorded on r. */
-static void row_input(Req *r, const CsvRow *hdr, const CsvRow *row, TaskInput *in) {
-    const char *v;
-    in->has_title = true;
-    req_check_text(r, "title", cell(row, column_of(hdr, "title")), 1, 200, true, &in->title);
-    if ((v = cell(row, column_of(hdr, "description"))) && *v) {
-        in->has_description = true;
-        multi_text(r, "description", v, 20000, false, &in->description);
-    }
-    v = cell(row, column_of(hdr, "owner"));
-    if (!v || !*v) req_error(r, "owner", "error.required");
-    else if (!(in->owner_id = login_id(r, v))) req_error(r, "owner", "tasks.error.owner_unknown");
-    in->has_owner = true;
-    if ((v = cell(row, column_of(hdr, "team_id"))) && *v) {
-        in->has_team = true;
-        in->team_id = strtoll(v, NULL, 10);
-        if (in->team_id <= 0) req_error(r, "team_id", "error.not_integer");
-    }
-    if ((v = cell(row, column_of(hdr, "status"))) && *v) {
-        in->has_status = true, in->status = v;
-        if (!tasks_status_valid(v)) req_error(r, "status", "tasks.error.status");
-    }
-    if ((v = cell(row, column_of(hdr, "blocked_reason"))) && *v) in->has_blocked_reason = true, in->blocked_reason = v;
-    if ((v = cell(row, column_of(hdr, "priority"))) && *v) {
-        in->has_priority = true, in->priority = v;
-        if (!tasks_priority_valid(v)) req_error(r, "priority", "tasks.error.priority");
-    }
-    if ((v = cell(row, column_of(hdr, "start_at"))) && *v) {
-        in->has_start = true;
-        if (time_parse_iso(v, &in->start_at) != 0) req_error(r, "start_at", "error.bad_date");
-    }
-    if ((v = cell(row, column_of(hdr, "due_at"))) && *v) {
-        in->has_due = true;
-        if (time_parse_iso(v, &in->due_at) != 0) req_error(r, "due_at", "error.bad_date");
-    }
-    if ((v = cell(row, column_of(hdr, "milestone"))) && *v) {
-        in->has_milestone = true;
-        in->milestone = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
-    }
-    if ((v = cell(row, column_of(hdr, "goal_id"))) && *v) in->has_goal = true, in->goal_id = strtoll(v, NULL, 10);
-    if ((v = cell(row, column_of(hdr, "tags"))) && *v) {
-        in->has_tags = true;
-        in->tags = arena_alloc(r->arena, sizeof(char *) * TASKS_MAX_TAGS);
-        char *copy = arena_strdup(r->arena, v);
-        for (char *tok = strtok(copy, ","); tok && in->n_tags < TASKS_MAX_TAGS; tok = strtok(NULL, ",")) {
-            while (*tok == ' ') tok++;
-            if (*tok) in->tags[in->n_tags++] = tok;
-        }
-    }
-}
-
 /* 422 problem+json naming each row at fault as "line N: field" (written
  * here because the recorded field errors carry no line). Nothing was written. */
-static int import_refused(Req *r, const RowError *errors, int n_errors) {
+static int import_refused(Req *r, const TaskImportError *errors, int n_errors) {
     JsonW *w = res_json(r);
     jw_obj_begin(w);
     jw_kstr(w, "type", "about:blank");
@@ -528,42 +447,20 @@ static int tasks_api_import(Req *r) {
     if (mode && !valid_only && strcmp(mode, "all") != 0) return req_fail(r, 400, "mode", "tasks.error.import_mode");
     size_t len;
     const char *data = req_body(r, &len);
-    CsvRow *rows;
-    int n, err_line;
-    const char *err_key;
-    if (tasks_csv_parse(r->arena, data, len, &rows, &n, &err_line, &err_key) != 0)
-        return req_fail(r, 422, arena_printf(r->arena, "line %d", err_line), err_key);
-    if (n < 1 || column_of(&rows[0], "title") < 0 || column_of(&rows[0], "owner") < 0)
-        return req_fail(r, 422, "line 1", "tasks.error.csv_header");
-    RowError *errors = arena_alloc(r->arena, sizeof *errors * (size_t)(n * 4 + 1));
-    int n_errors = 0, imported = 0;
-    if (db_begin_write(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
-    for (int i = 1; i < n; i++) {
-        TaskInput in = {0};
-        int before = req_error_count(r);
-        row_input(r, &rows[0], &rows[i], &in);
-        Task t;
-        /* The model's rules run for each row inside the one transaction; a
-         * refused row writes nothing (its checks precede its writes). */
-        if (req_error_count(r) == before && tasks_create_in_tx(r, &in, &t) == 0) imported++;
-        for (int e = before; e < req_error_count(r) && n_errors < n * 4; e++)
-            errors[n_errors++] = (RowError){rows[i].line, req_errors(r)[e].field, req_errors(r)[e].message};
-    }
-    if (n_errors && !valid_only) {
-        db_rollback(r->db);
-        return import_refused(r, errors, n_errors);
-    }
-    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    TaskImport res;
+    int rc = tasks_import(r, data, len, valid_only, &res);
+    if (rc < 0) return -1;
+    if (rc == 1) return import_refused(r, res.errors, res.n_errors);
     JsonW *w = res_json(r);
     jw_obj_begin(w);
-    jw_kint(w, "imported", imported);
+    jw_kint(w, "imported", res.imported);
     jw_key(w, "errors");
     jw_arr_begin(w);
-    for (int e = 0; e < n_errors; e++) {
+    for (int e = 0; e < res.n_errors; e++) {
         jw_obj_begin(w);
-        jw_kint(w, "line", errors[e].line);
-        jw_kstr(w, "field", errors[e].field);
-        jw_kstr(w, "message", errors[e].message);
+        jw_kint(w, "line", res.errors[e].line);
+        jw_kstr(w, "field", res.errors[e].field);
+        jw_kstr(w, "message", res.errors[e].message);
         jw_obj_end(w);
     }
     jw_arr_end(w);

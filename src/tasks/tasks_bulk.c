@@ -139,6 +139,11 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
                 db_rollback(r->db);
                 return -1;
             }
+            /* A key result fed by tasks follows a close, in this transaction. */
+            if (strcmp(after.status, before.status) != 0 && tasks_kr_sync(r, before.key_result_id) != 0) {
+                db_rollback(r->db);
+                return -1;
+            }
             if (tasks_get(r, before.id, &after) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
             if (web_audit(r, "update", "task", before.id, snapshot(r, &before), snapshot(r, &after)) != 0) {
                 db_rollback(r->db);

@@ -8,6 +8,7 @@
 
 #include "../base/timeutil.h"
 #include "../base/utf8.h"
+#include "../goals/goals.h"
 #include "tasks.h"
 
 #define DB_FAIL(r)        req_fail((r), 503, NULL, "error.db_unavailable")
@@ -72,6 +73,9 @@ void tasks_json(JsonW *w, const Task *t, int64_t now_ms) {
     else jw_null(w);
     jw_key(w, "goal_id");
     if (t->goal_id) jw_int(w, t->goal_id);
+    else jw_null(w);
+    jw_key(w, "key_result_id");
+    if (t->key_result_id) jw_int(w, t->key_result_id);
     else jw_null(w);
     jw_key(w, "tags");
     jw_arr_begin(w);
@@ -140,7 +144,8 @@ void tasks_check_json(JsonW *w, const TaskCheckItem *c) {
     " t.priority, t.start_at, t.due_at, t.milestone, t.parent_id, t.goal_id, t.tags, t.completed_at, t.created_by,"    \
     " t.version, t.created_at, t.updated_at,"                                                                          \
     " (SELECT COUNT(*) FROM tasks c WHERE c.parent_id = t.id AND c.deleted_at IS NULL),"                               \
-    " (SELECT COUNT(*) FROM tasks c WHERE c.parent_id = t.id AND c.deleted_at IS NULL AND c.status = 'done')"
+    " (SELECT COUNT(*) FROM tasks c WHERE c.parent_id = t.id AND c.deleted_at IS NULL AND c.status = 'done'),"         \
+    " t.key_result_id"
 #define TASK_FROM " FROM tasks t JOIN users u ON u.id = t.owner_id JOIN teams tm ON tm.id = t.team_id"
 
 static int64_t col_int0(DbStmt *st, int c) { return db_col_null(st, c) ? 0 : db_col_int(st, c); }
@@ -172,6 +177,7 @@ static void task_from_row(Req *r, DbStmt *st, Task *t) {
     t->updated_at = db_col_int(st, 21);
     t->n_subtasks = db_col_int(st, 22);
     t->n_subtasks_done = db_col_int(st, 23);
+    t->key_result_id = col_int0(st, 24);
 }
 
 /* Ids from a one-column query bound with one id. */
@@ -596,7 +602,10 @@ static int apply_input(Req *r, const Task *before, const TaskInput *in, Task *af
     if (in->has_start) after->start_at = in->start_at;
     if (in->has_due) after->due_at = in->due_at;
     if (in->has_milestone) after->milestone = in->milestone;
+    /* A key result refines the goal link: naming another goal alone drops it. */
+    if (in->has_goal && in->goal_id != after->goal_id && !in->has_key_result) after->key_result_id = 0;
     if (in->has_goal) after->goal_id = in->goal_id;
+    if (in->has_key_result) after->key_result_id = in->key_result_id;
     if (in->has_parent) after->parent_id = in->parent_id;
     if (in->has_tags) after->tags = join_tags(r, in->tags, in->n_tags);
     if (in->has_owner) after->owner_id = in->owner_id;
@@ -649,6 +658,15 @@ static int apply_input(Req *r, const Task *before, const TaskInput *in, Task *af
         if (creating || strcmp(before->status, "done") != 0) after->completed_at = time_now_ms();
     } else {
         after->completed_at = 0;
+    }
+    if (after->key_result_id && (creating || after->key_result_id != before->key_result_id)) {
+        int64_t kr_goal = 0;
+        int c = goals_kr_link(r, after->key_result_id, &kr_goal);
+        if (c < 0) return 503;
+        if (c) return req_error(r, "key_result_id", "tasks.error.kr_unknown"), 422;
+        if (in->has_goal && after->goal_id && after->goal_id != kr_goal)
+            return req_error(r, "key_result_id", "tasks.error.kr_goal"), 422;
+        after->goal_id = kr_goal;
     }
     if (after->start_at && after->due_at && after->due_at < after->start_at) {
         req_error(r, "due_at", "tasks.error.due_before_start");
@@ -740,8 +758,8 @@ static int create_in_tx(Req *r, const TaskInput *in, Task *out) {
     if (db_prepare(r->db,
                    "INSERT INTO tasks (title, description, owner_id, team_id, status, blocked_reason, priority,"
                    " start_at, due_at, milestone, parent_id, goal_id, tags, completed_at, created_by, version,"
-                   " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-                   " 1, ?16, ?16) RETURNING id",
+                   " created_at, updated_at, key_result_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                   " ?13, ?14, ?15, 1, ?16, ?16, ?17) RETURNING id",
                    &st) != DB_OK)
         return DB_FAIL(r);
     db_bind_text(st, 1, t.title);
@@ -760,6 +778,7 @@ static int create_in_tx(Req *r, const TaskInput *in, Task *out) {
     bind_opt(st, 14, t.completed_at);
     bind_opt(st, 15, r->who->user_id);
     db_bind_int(st, 16, now);
+    bind_opt(st, 17, t.key_result_id);
     if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);
     if (!id) return DB_FAIL(r);
@@ -768,6 +787,7 @@ static int create_in_tx(Req *r, const TaskInput *in, Task *out) {
     links.has_collaborators = links.has_blocked_by = true;
     if (write_links(r, &t, &links) != 0) return DB_FAIL(r);
     if (tasks_recur_sync(r, &t, in) != 0) return -1;
+    if (tasks_kr_sync(r, t.key_result_id) != 0) return -1;
     if (tasks_get(r, id, out) != 0) return DB_FAIL(r);
     if (web_audit(r, "create", "task", id, NULL, snapshot(r, out)) != 0) return -1;
     return 0;
@@ -784,7 +804,6 @@ int tasks_create(Req *r, const TaskInput *in, Task *out) {
 }
 
 /* Exposed to tasks_api.c for the CSV import (same rules, one transaction). */
-int tasks_create_in_tx(Req *r, const TaskInput *in, Task *out);
 int tasks_create_in_tx(Req *r, const TaskInput *in, Task *out) { return create_in_tx(r, in, out); }
 
 /* Loads the task for a change inside the transaction: 404 / 412 / 403. */
@@ -811,8 +830,8 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
     if (db_prepare(r->db,
                    "UPDATE tasks SET title = ?1, description = ?2, owner_id = ?3, team_id = ?4, status = ?5,"
                    " blocked_reason = ?6, priority = ?7, start_at = ?8, due_at = ?9, milestone = ?10, parent_id = ?11,"
-                   " goal_id = ?12, tags = ?13, completed_at = ?14, version = version + 1, updated_at = ?15"
-                   " WHERE id = ?16 AND version = ?17 AND deleted_at IS NULL RETURNING id",
+                   " goal_id = ?12, tags = ?13, completed_at = ?14, version = version + 1, updated_at = ?15,"
+                   " key_result_id = ?18 WHERE id = ?16 AND version = ?17 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
         return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, after.title);
@@ -832,6 +851,7 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
     db_bind_int(st, 15, time_now_ms());
     db_bind_int(st, 16, id);
     db_bind_int(st, 17, before.version);
+    bind_opt(st, 18, after.key_result_id);
     int rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
@@ -840,6 +860,13 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
     /* Recurrence: the rule follows the due date; done creates the next occurrence. */
     bool now_done = strcmp(after.status, "done") == 0 && strcmp(before.status, "done") != 0;
     if (tasks_recur_sync(r, &after, in) != 0 || (now_done && tasks_recur_on_done(r, id) != 0)) {
+        db_rollback(r->db);
+        return -1;
+    }
+    /* Key results fed by tasks follow a change of status or of link, in this transaction. */
+    bool kr_moved = after.key_result_id != before.key_result_id;
+    if ((kr_moved || strcmp(after.status, before.status) != 0) &&
+        (tasks_kr_sync(r, after.key_result_id) != 0 || (kr_moved && tasks_kr_sync(r, before.key_result_id) != 0))) {
         db_rollback(r->db);
         return -1;
     }
@@ -869,12 +896,33 @@ int tasks_delete(Req *r, int64_t id, int64_t expected_version) {
     db_finalize(st);
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
+    if (tasks_kr_sync(r, before.key_result_id) != 0) {
+        db_rollback(r->db);
+        return -1;
+    }
     if (web_audit(r, "delete", "task", id, snapshot(r, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;
     }
     if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     return 0;
+}
+
+int tasks_kr_sync(Req *r, int64_t kr_id) {
+    if (!kr_id) return 0;
+    DbStmt *st;
+    if (db_prepare(r->db,
+                   "SELECT COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0),"
+                   " COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END), 0)"
+                   " FROM tasks WHERE key_result_id = ?1 AND deleted_at IS NULL",
+                   &st) != DB_OK)
+        return DB_FAIL(r);
+    db_bind_int(st, 1, kr_id);
+    int rc = db_step(st);
+    int64_t done = rc == DB_ROW ? db_col_int(st, 0) : 0, total = rc == DB_ROW ? db_col_int(st, 1) : 0;
+    db_finalize(st);
+    if (rc != DB_ROW) return DB_FAIL(r);
+    return goals_kr_set_from_tasks(r, kr_id, done, total);
 }
 
 /* ======================= comments and checklist ======================= */

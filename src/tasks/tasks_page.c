@@ -3,12 +3,14 @@
  * form), the kanban board (moving a card is a form post with the version:
  * htmx where present, plain post otherwise) and the responsibility view.
  * Every value is written through html_printf, which escapes it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/i18n.h"
 #include "../base/timeutil.h"
 #include "../org/org.h"
+#include "../goals/goals.h"
 #include "../web/web_html.h"
 #include "tasks.h"
 
@@ -154,6 +156,21 @@ static void task_fields(Req *r, const Task *t) {
                 "inputmode=\"numeric\" value=\"%s\"></div>",
                 T(r, "tasks.field.goal_id"),
                 t && t->goal_id ? arena_printf(r->arena, "%lld", (long long)t->goal_id) : "");
+    /* The key result this task counts towards (its goal follows). */
+    GoalKrOption *krs;
+    int n_krs = 0;
+    if (goals_kr_options(r, &krs, &n_krs) != 0) n_krs = 0;
+    int64_t kr_selected = t ? t->key_result_id : 0;
+    html_printf(r,
+                "<div class=\"stack\"><label for=\"f-kr\">%s</label><select id=\"f-kr\" name=\"key_result_id\">"
+                "<option value=\"\">%s</option>",
+                T(r, "tasks.field.key_result_id"), T(r, "tasks.no_key_result"));
+    for (int i = 0; i < n_krs; i++)
+        html_printf(r, "<option value=\"%lld\"%s>%s — %s</option>", (long long)krs[i].id,
+                    krs[i].id == kr_selected ? " selected" : "", krs[i].goal_title, krs[i].metric);
+    html_raw(r, "</select>");
+    html_field_error(r, "key_result_id");
+    html_raw(r, "</div>");
     html_printf(r, "<label class=\"check\"><input type=\"checkbox\" name=\"milestone\" value=\"1\"%s> %s</label></div>",
                 t && t->milestone ? " checked" : "", T(r, "tasks.field.milestone"));
     html_printf(r,
@@ -218,6 +235,9 @@ static void read_task_form(Req *r, TaskInput *in) {
     in->has_parent = in->has_goal = true;
     in->parent_id = parent && *parent ? strtoll(parent, NULL, 10) : 0;
     in->goal_id = goal && *goal ? strtoll(goal, NULL, 10) : 0;
+    const char *kr = req_form(r, "key_result_id");
+    in->has_key_result = true;
+    in->key_result_id = kr && *kr ? strtoll(kr, NULL, 10) : 0;
     in->has_blocked_by = true;
     in->n_blocked_by = (int)parse_ids(r, req_form(r, "blocked_by"), &in->blocked_by);
     in->has_tags = true;
@@ -237,7 +257,8 @@ static void read_task_form(Req *r, TaskInput *in) {
 
 /* ---------- list ---------- */
 
-static void list_page(Req *r) {
+/* typed: what a refused create form held (kept in the form), else NULL. */
+static void list_page(Req *r, const Task *typed) {
     const char *view = req_query(r, "view");
     bool mine = !view || strcmp(view, "team") != 0;
     TaskFilter f = {.scope_path = web_read_scope(r), .limit = 200};
@@ -255,15 +276,16 @@ static void list_page(Req *r) {
     int64_t owner = 0;
     if (!mine && req_query_int(r, "owner", 1, INT64_MAX, 0, &owner) == 0) f.owner_id = owner;
     page_begin(r, T(r, "tasks.title"), "nav.tasks");
-    html_printf(
-        r,
-        "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\" aria-current=\"%s\">%s</a>"
-        " <a href=\"/tasks?view=team\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board\">%s</a> <a href=\"/tasks/calendar\">%s</a>"
-        " <a href=\"/tasks/timeline\">%s</a> <a href=\"/tasks/responsibility\">%s</a> <a href=\"/api/v1/tasks/export.csv\">%s</a></nav></div>",
-        T(r, "tasks.title"), T(r, "tasks.views"), mine ? "page" : "false", T(r, "tasks.mine"),
-        mine ? "false" : "page", T(r, "tasks.team"), T(r, "tasks.board"), T(r, "tasks.calendar"),
-        T(r, "tasks.timeline"), T(r, "tasks.responsibility"),
-        T(r, "tasks.export"));
+    html_printf(r,
+                "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\" "
+                "aria-current=\"%s\">%s</a>"
+                " <a href=\"/tasks?view=team\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board\">%s</a> <a "
+                "href=\"/tasks/calendar\">%s</a>"
+                " <a href=\"/tasks/timeline\">%s</a> <a href=\"/tasks/responsibility\">%s</a> <a "
+                "href=\"/api/v1/tasks/export.csv\">%s</a> <a href=\"/tasks/import\">%s</a></nav></div>",
+                T(r, "tasks.title"), T(r, "tasks.views"), mine ? "page" : "false", T(r, "tasks.mine"),
+                mine ? "false" : "page", T(r, "tasks.team"), T(r, "tasks.board"), T(r, "tasks.calendar"),
+                T(r, "tasks.timeline"), T(r, "tasks.responsibility"), T(r, "tasks.export"), T(r, "tasks.import"));
     flash_errors(r);
     html_printf(r,
                 "<form class=\"filters card\" method=\"get\" action=\"/tasks\"><input type=\"hidden\" name=\"view\" "
@@ -311,7 +333,8 @@ static void list_page(Req *r) {
                 html_printf(r,
                             "<td><input type=\"checkbox\" form=\"bulk-form\" name=\"ids\" value=\"%lld\" "
                             "aria-label=\"%s\"></td>",
-                            (long long)t->id, i18n_fmt(r->arena, r->locale, "tasks.bulk_select", 1, (const char *[]){t->title}));
+                            (long long)t->id,
+                            i18n_fmt(r->arena, r->locale, "tasks.bulk_select", 1, (const char *[]){t->title}));
             html_printf(r, "<td><a href=\"/tasks/%lld\">%s</a>%s", (long long)t->id, t->title,
                         t->milestone ? " ◆" : "");
             tag_list(r, t->tags);
@@ -330,15 +353,40 @@ static void list_page(Req *r) {
             "<details class=\"card\"%s><summary>%s</summary><form method=\"post\" action=\"/tasks\" class=\"stack\">",
             req_error_count(r) ? " open" : "", T(r, "tasks.create"));
         html_csrf_field(r);
-        task_fields(r, NULL);
+        task_fields(r, typed);
         html_printf(r, "<button class=\"primary\" type=\"submit\">%s</button></form></details>", T(r, "form.create"));
     }
     page_end(r);
 }
 
 static int tasks_page_list(Req *r) {
-    list_page(r);
+    list_page(r, NULL);
     return res_html_send(r, 200);
+}
+
+/* The refused create form's values as a Task, so that the form shows them again. */
+static void typed_task(Req *r, const TaskInput *in, Task *t) {
+    memset(t, 0, sizeof *t);
+    t->title = in->title ? in->title : (req_form(r, "title") ? req_form(r, "title") : "");
+    t->description = in->description ? in->description : "";
+    t->owner_id = in->owner_id;
+    t->status = in->status && tasks_status_valid(in->status) ? in->status : "todo";
+    t->blocked_reason = in->blocked_reason && *in->blocked_reason ? in->blocked_reason : NULL;
+    t->priority = in->priority && tasks_priority_valid(in->priority) ? in->priority : "normal";
+    t->start_at = in->start_at;
+    t->due_at = in->due_at;
+    t->milestone = in->milestone;
+    t->parent_id = in->parent_id;
+    t->goal_id = in->goal_id;
+    t->key_result_id = in->key_result_id;
+    t->recurrence = in->recurrence ? in->recurrence : req_form(r, "recurrence");
+    Buf tags = {0};
+    buf_putc(&tags, ',');
+    for (int i = 0; i < in->n_tags; i++) buf_printf(&tags, "%s,", in->tags[i]);
+    t->tags = arena_strdup(r->arena, buf_cstr(&tags));
+    buf_free(&tags);
+    t->blocked_by = in->blocked_by;
+    t->n_blocked_by = in->n_blocked_by;
 }
 
 static int tasks_page_create(Req *r) {
@@ -347,7 +395,8 @@ static int tasks_page_create(Req *r) {
     read_task_form(r, &in);
     if (!req_error_count(r) && tasks_create(r, &in, &t) == 0)
         return res_redirect(r, arena_printf(r->arena, "/tasks/%lld", (long long)t.id));
-    list_page(r);
+    typed_task(r, &in, &t);
+    list_page(r, &t);
     return res_html_send(r, error_status(r));
 }
 
@@ -406,7 +455,13 @@ static void detail_page(Req *r, const Task *t) {
     if (t->recurrence) html_printf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "tasks.field.recurrence"), t->recurrence);
     if (t->completed_at)
         html_printf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "tasks.completed"), html_time(r, t->completed_at, true));
-    if (t->goal_id) html_printf(r, "<dt>%s</dt><dd>#%lld</dd>", T(r, "tasks.field.goal_id"), (long long)t->goal_id);
+    if (t->goal_id)
+        html_printf(r, "<dt>%s</dt><dd><a href=\"/goals/%lld\">#%lld</a>%s</dd>", T(r, "tasks.field.goal_id"),
+                    (long long)t->goal_id, (long long)t->goal_id,
+                    t->key_result_id
+                        ? i18n_fmt(r->arena, r->locale, "tasks.counts_toward_kr", 1,
+                                   (const char *[]){arena_printf(r->arena, "%lld", (long long)t->key_result_id)})
+                        : "");
     if (t->parent_id)
         html_printf(r, "<dt>%s</dt><dd><a href=\"/tasks/%lld\">#%lld</a></dd>", T(r, "tasks.field.parent_id"),
                     (long long)t->parent_id, (long long)t->parent_id);
@@ -620,9 +675,10 @@ static int tasks_page_board(Req *r) {
     html_printf(
         r,
         "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\">%s</a> "
-        "<a href=\"/tasks/board\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board?view=mine\" aria-current=\"%s\">%s</a></nav></div>",
-        T(r, "tasks.board"), T(r, "tasks.views"), T(r, "tasks.title"), mine ? "false" : "page",
-        T(r, "tasks.team"), mine ? "page" : "false", T(r, "tasks.mine"));
+        "<a href=\"/tasks/board\" aria-current=\"%s\">%s</a> <a href=\"/tasks/board?view=mine\" "
+        "aria-current=\"%s\">%s</a></nav></div>",
+        T(r, "tasks.board"), T(r, "tasks.views"), T(r, "tasks.title"), mine ? "false" : "page", T(r, "tasks.team"),
+        mine ? "page" : "false", T(r, "tasks.mine"));
     if (is_writer(r)) {
         html_printf(r, "<form method=\"post\" action=\"/tasks\" class=\"inline-form card board-add\">");
         html_csrf_field(r);
@@ -632,6 +688,15 @@ static int tasks_page_board(Req *r) {
                     "<button class=\"primary\" type=\"submit\">%s</button></form>",
                     T(r, "tasks.new_title"), T(r, "tasks.field.due_at"), T(r, "tasks.create"));
     }
+    /* One compact move control per card (a status <select> and a button, the
+     * blocked reason revealed by CSS when "blocked" is chosen): the board is
+     * hundreds of cards, so per-card markup and per-card work stay small —
+     * labels are looked up once, numbers formatted once per card. */
+    const char *labels[5];
+    for (int s = 0; s < 5; s++) labels[s] = status_label(r, STATUSES[s]);
+    const char *move_to = T(r, "tasks.move_to_label"), *move = T(r, "tasks.move_button");
+    const char *reason_label = T(r, "tasks.field.blocked_reason");
+    const char *csrf = r->who->csrf_token ? r->who->csrf_token : "";
     html_raw(r, "<div class=\"board\" id=\"board\">");
     for (int s = 0; s < 5; s++) {
         int count = 0;
@@ -639,40 +704,47 @@ static int tasks_page_board(Req *r) {
         html_printf(r,
                     "<section class=\"column\" data-status=\"%s\" aria-labelledby=\"col-%s\"><h2 id=\"col-%s\">%s "
                     "<span class=\"badge\">%d</span></h2><ul>",
-                    STATUSES[s], STATUSES[s], STATUSES[s], status_label(r, STATUSES[s]), count);
+                    STATUSES[s], STATUSES[s], STATUSES[s], labels[s], count);
         for (int i = 0; i < n; i++) {
             const Task *t = &rows[i];
             if (strcmp(t->status, STATUSES[s]) != 0) continue;
             bool editor = tasks_may_edit(r, t);
-            html_printf(r, "<li class=\"task-card%s\" data-task=\"%lld\" data-version=\"%lld\" draggable=\"%s\">",
-                        tasks_is_overdue(t, now) ? " late" : "", (long long)t->id, (long long)t->version,
-                        editor ? "true" : "false");
-            html_printf(r, "<a href=\"/tasks/%lld\">%s</a><p class=\"muted\">%s · ", (long long)t->id, t->title,
-                        t->owner_name);
+            char id[24], version[24];
+            snprintf(id, sizeof id, "%lld", (long long)t->id);
+            snprintf(version, sizeof version, "%lld", (long long)t->version);
+            /* Fixed markup as literals; html_printf only for the values. */
+            if (tasks_is_overdue(t, now)) html_raw(r, "<li class=\"task-card late\"");
+            else html_raw(r, "<li class=\"task-card\"");
+            if (editor) html_raw(r, " draggable=\"true\"");
+            html_printf(r, " data-task=\"%s\" data-version=\"%s\"><a href=\"/tasks/%s\">%s</a><p class=\"muted\">%s · ",
+                        id, version, id, t->title, t->owner_name);
             due_cell(r, t, now);
             html_raw(r, "</p>");
             if (editor) {
-                html_printf(r, "<div class=\"moves\" role=\"group\" aria-label=\"%s\">", T(r, "tasks.move"));
+                html_printf(r,
+                            "<form class=\"move\" method=\"post\" action=\"/tasks/%s/move\" hx-post=\"/tasks/%s/move\">"
+                            "<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input type=\"hidden\" "
+                            "name=\"version\" value=\"%s\"><label><span class=\"sr-only\">%s</span><select "
+                            "name=\"status\">",
+                            id, id, csrf, version, move_to);
                 for (int d = 0; d < 5; d++) {
                     if (d == s) continue;
-                    html_printf(r, "<form method=\"post\" action=\"/tasks/%lld/move\" hx-post=\"/tasks/%lld/move\">",
-                                (long long)t->id, (long long)t->id);
-                    html_csrf_field(r);
-                    html_printf(r,
-                                "<input type=\"hidden\" name=\"version\" value=\"%lld\"><input type=\"hidden\" "
-                                "name=\"status\" value=\"%s\">",
-                                (long long)t->version, STATUSES[d]);
-                    if (strcmp(STATUSES[d], "blocked") == 0)
-                        html_printf(r,
-                                    "<label class=\"sr-only\" for=\"r-%lld\">%s</label><input id=\"r-%lld\" "
-                                    "name=\"blocked_reason\" required maxlength=\"500\" placeholder=\"%s\">",
-                                    (long long)t->id, T(r, "tasks.field.blocked_reason"), (long long)t->id,
-                                    T(r, "tasks.field.blocked_reason"));
-                    html_printf(r, "<button type=\"submit\" class=\"move\">%s</button></form>",
-                                i18n_fmt(r->arena, r->locale, "tasks.move_to", 1,
-                                         (const char *[]){status_label(r, STATUSES[d])}));
+                    switch (d) {
+                    case 0: html_raw(r, "<option value=\"todo\">"); break;
+                    case 1: html_raw(r, "<option value=\"in_progress\">"); break;
+                    case 2: html_raw(r, "<option value=\"blocked\">"); break;
+                    case 3: html_raw(r, "<option value=\"done\">"); break;
+                    default: html_raw(r, "<option value=\"cancelled\">"); break;
+                    }
+                    html_printf(r, "%s</option>", labels[d]);
                 }
-                html_raw(r, "</div>");
+                html_raw(r, "</select></label>");
+                if (s != 2)
+                    html_printf(r,
+                                "<label class=\"move-reason\">%s <input name=\"blocked_reason\" "
+                                "maxlength=\"500\"></label>",
+                                reason_label);
+                html_printf(r, "<button type=\"submit\">%s</button></form>", move);
             }
             html_raw(r, "</li>");
         }
@@ -717,9 +789,9 @@ static int tasks_page_responsibility(Req *r) {
                 T(r, "tasks.overdue"), T(r, "tasks.on_time_30d"), T(r, "tasks.on_time_rate"));
     for (int i = 0; i < n; i++) {
         const TaskResponsibility *p = &rows[i];
-        html_printf(r, "<tr><td><a href=\"/tasks?view=team&amp;owner=%lld\">%s</a></td><td>%lld</td><td class=\"%s\">%lld</td>",
-                    (long long)p->user_id, p->name, (long long)p->open, p->overdue ? "overdue" : "",
-                    (long long)p->overdue);
+        html_printf(
+            r, "<tr><td><a href=\"/tasks?view=team&amp;owner=%lld\">%s</a></td><td>%lld</td><td class=\"%s\">%lld</td>",
+            (long long)p->user_id, p->name, (long long)p->open, p->overdue ? "overdue" : "", (long long)p->overdue);
         html_printf(r, "<td>%lld / %lld</td><td>", (long long)p->done_on_time_30d, (long long)p->done_with_due_30d);
         if (p->on_time_rate >= 0) html_printf(r, "%.0f%%", p->on_time_rate * 100);
         else html_raw(r, "—");

@@ -193,6 +193,8 @@ static const NavItem nav_items[] = {
      ACCESS_ANY_USER},
     {"/tasks", "nav.tasks", "M4 4h16v16H4zM8 12l3 3 5-6", ACCESS_ANY_USER},
     {"/sops", "nav.sops", "M4 4h6v5H4zM14 15h6v5h-6zM7 9v3h10v3", ACCESS_ANY_USER},
+    {"/runs", "nav.runs", "M5 4l14 8-14 8z", ACCESS_ANY_USER},
+    {"/eventlogs", "nav.eventlogs", "M3 6h4v4H3zM17 4h4v4h-4zM17 16h4v4h-4zM7 8h4l6-2M11 8l6 10", ACCESS_ANY_USER},
     {"/kpis", "nav.kpis", "M3 20h18M5 16l4-5 4 3 6-8", ACCESS_ANY_USER},
     {"/problems", "nav.problems", "M5 21V4M5 4h11l-2 4 2 4H5", ACCESS_ANY_USER},
     {"/risks", "nav.risks", "M12 3 2 20h20zM12 10v4M12 17v.5", ACCESS_ANY_USER},

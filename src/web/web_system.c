@@ -133,10 +133,67 @@ static int web_metrics(Req *r) {
     return res_send(r, 200, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+/* The served document: web/openapi.json with every module's
+ * web/openapi/<module>.json merged in (their "paths" and each
+ * "components" section), built once at start-up. A key defined twice is a
+ * build mistake and stops the start. tests/api/harness.mjs merges the same way. */
+static char *openapi_doc;
+static size_t openapi_len;
+
+static int openapi_merge_object(json_t *into, json_t *from, const char *what, const char *file) {
+    const char *key;
+    json_t *value;
+    json_object_foreach(from, key, value) {
+        if (json_object_get(into, key)) {
+            fprintf(stderr, "opsdesk: %s defines %s %s a second time\n", file, what, key);
+            return -1;
+        }
+        json_object_set(into, key, value);
+    }
+    return 0;
+}
+
+static int openapi_init(void) {
+    const EmbedFile *base = embed_find(web_assets, "openapi.json");
+    json_t *doc = base ? json_loadb((const char *)base->data, base->len, 0, NULL) : NULL;
+    if (!doc) return -1;
+    int rc = 0;
+    for (const EmbedFile *f = web_assets; f->name && rc == 0; f++) {
+        if (strncmp(f->name, "openapi/", 8) != 0) continue;
+        json_error_t e;
+        json_t *frag = json_loadb((const char *)f->data, f->len, 0, &e);
+        if (!frag) {
+            fprintf(stderr, "opsdesk: %s: line %d: %s\n", f->name, e.line, e.text);
+            rc = -1;
+            break;
+        }
+        json_t *paths = json_object_get(frag, "paths");
+        if (paths) rc = openapi_merge_object(json_object_get(doc, "paths"), paths, "path", f->name);
+        const char *section;
+        json_t *items;
+        json_t *comps = json_object_get(frag, "components");
+        if (comps && rc == 0) json_object_foreach(comps, section, items) {
+                json_t *into = json_object_get(json_object_get(doc, "components"), section);
+                if (!into) {
+                    into = json_object();
+                    json_object_set_new(json_object_get(doc, "components"), section, into);
+                }
+                if ((rc = openapi_merge_object(into, items, section, f->name)) != 0) break;
+            }
+        json_decref(frag);
+    }
+    if (rc == 0) {
+        openapi_doc = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        openapi_len = openapi_doc ? strlen(openapi_doc) : 0;
+        if (!openapi_doc) rc = -1;
+    }
+    json_decref(doc);
+    return rc;
+}
+
 static int web_openapi(Req *r) {
-    const EmbedFile *f = embed_find(web_assets, "openapi.json");
-    if (!f) return req_fail(r, 404, NULL, "error.not_found");
-    buf_append(&r->priv->out, f->data, f->len);
+    if (!openapi_doc) return req_fail(r, 404, NULL, "error.not_found");
+    buf_append(&r->priv->out, openapi_doc, openapi_len);
     return res_json_send(r, 200);
 }
 
@@ -148,18 +205,37 @@ static const Route web_routes[] = {
 };
 ROUTE_TABLE(web, web_routes);
 
+/* Each locale's catalog is web/i18n/<locale>.txt followed by every module's
+ * web/i18n/<module>.<locale>.txt, loaded as one text: modules keep their
+ * messages beside each other's without editing one shared file. */
 int web_i18n_init(void) {
     static const char *locales[] = {"zh-CN", "en"};
     assets_init();
     for (size_t i = 0; i < 2; i++) {
-        char name[64];
+        char name[64], suffix[64];
         snprintf(name, sizeof name, "i18n/%s.txt", locales[i]);
-        const EmbedFile *f = embed_find(web_assets, name);
+        snprintf(suffix, sizeof suffix, ".%s.txt", locales[i]);
+        const EmbedFile *main_file = embed_find(web_assets, name);
+        Buf text = {0};
+        if (main_file) buf_append(&text, main_file->data, main_file->len);
+        for (const EmbedFile *f = web_assets; f->name; f++) {
+            size_t n = strlen(f->name), sn = strlen(suffix);
+            if (strncmp(f->name, "i18n/", 5) != 0 || n <= sn || strcmp(f->name + n - sn, suffix) != 0) continue;
+            buf_putc(&text, '\n');
+            buf_append(&text, f->data, f->len);
+        }
         int line = 0;
-        if (!f || i18n_load(locales[i], (const char *)f->data, f->len, &line) != 0) {
-            fprintf(stderr, "opsdesk: message catalog %s is broken at line %d\n", name, line);
+        int rc = main_file ? i18n_load(locales[i], text.data, text.len, &line) : -1;
+        buf_free(&text);
+        if (rc != 0) {
+            fprintf(stderr, "opsdesk: message catalog %s (with its module catalogs) is broken at line %d\n", name,
+                    line);
             return -1;
         }
+    }
+    if (!openapi_doc && openapi_init() != 0) {
+        fprintf(stderr, "opsdesk: the OpenAPI document (web/openapi.json, web/openapi/*.json) is broken\n");
+        return -1;
     }
     return 0;
 }

@@ -19,6 +19,7 @@
 // caller's browser session (cookie + CSRF field + same-site Origin).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { startServer, listRoutes, cli, DEMO_PASSWORD, stopServer } from './harness.mjs';
 
 const CALLERS = ['anon', 'viewer', 'member', 'sup', 'othersup', 'admin'];
@@ -352,6 +353,23 @@ const REQUESTS = {
   'GET /notifications': () => ({ path: '/notifications' }),
   'POST /notifications/read': () => ({ path: '/notifications/read', form: { all: '1' } }),
 };
+
+// Modules keep their rows and request builders in tests/api/access/<module>.mjs:
+//   export const rows = [ [method, pattern, target, anon, viewer, member, sup, othersup, admin], … ];
+//   export function requests(ctx) { return { 'GET /x/{id}': async (caller, T) => ({ path, body|form, headers }) }; }
+// ctx gives the fixtures above: ctx.server() (the running server), ctx.fx
+// (teams/users/owners A and B), ctx.adminApi(method, path, body), ctx.current(path),
+// ctx.freshTask(T), ctx.seq() (a fresh number for unique names).
+const ACCESS_DIR = new URL('./access/', import.meta.url);
+const ctx = { server: () => s, fx, adminApi, current, freshTask, seq: () => ++seq };
+for (const name of existsSync(ACCESS_DIR) ? readdirSync(ACCESS_DIR).filter((f) => f.endsWith('.mjs')).sort() : []) {
+  const mod = await import(new URL(name, ACCESS_DIR));
+  MATRIX.push(...mod.rows);
+  for (const [k, fn] of Object.entries(mod.requests(ctx))) {
+    assert.ok(!REQUESTS[k], `${name}: ${k} is built twice`);
+    REQUESTS[k] = fn;
+  }
+}
 
 const isApi = (pattern) => pattern.startsWith('/api/') || pattern === '/healthz' || pattern === '/metrics';
 

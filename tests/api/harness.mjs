@@ -12,7 +12,7 @@
 // response that does not match, or a status the document does not list,
 // throws an AssertionError in the test that made the call.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -84,9 +84,28 @@ export const OPENAPI_FILE = join(ROOT, 'web/openapi.json');
 let openapi = null, ajv = null;
 const validators = new Map();
 
-// The OpenAPI document (web/openapi.json), parsed once.
+// The OpenAPI document: web/openapi.json with each module's
+// web/openapi/<module>.json merged in ("paths" and every "components"
+// section), parsed once — the same merge src/web/web_system.c serves.
 export function openapiDocument() {
-  if (!openapi) openapi = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+  if (openapi) return openapi;
+  const doc = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+  const dir = join(ROOT, 'web/openapi');
+  const merge = (into, from, what, file) => {
+    for (const [k, v] of Object.entries(from || {})) {
+      if (k in into) throw new Error(`${file} defines ${what} ${k} a second time`);
+      into[k] = v;
+    }
+  };
+  for (const name of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []) {
+    const frag = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    merge(doc.paths, frag.paths, 'path', name);
+    for (const [section, items] of Object.entries(frag.components || {})) {
+      doc.components[section] ??= {};
+      merge(doc.components[section], items, section, name);
+    }
+  }
+  openapi = doc;
   return openapi;
 }
 

@@ -4,7 +4,7 @@
 // Nothing here knows the message catalogs: tests find elements by role, label
 // association or form action, and compare texts between languages.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ROOT, DEMO_PASSWORD } from '../api/harness.mjs';
 
@@ -133,7 +133,8 @@ export async function teamId(server, name) {
   return t.id;
 }
 
-// The message catalogs (web/i18n/LOCALE.txt), read the way src/base/i18n.c
+// The message catalogs (web/i18n/LOCALE.txt and each module's
+// web/i18n/MODULE.LOCALE.txt), read the way src/base/i18n.c
 // reads them, so tests find labels and buttons by their visible text in
 // either language: t('en', 'field.team_name'). Missing in a locale → English
 // → the key itself, as the server does. The binary embeds the catalogs at
@@ -141,9 +142,12 @@ export async function teamId(server, name) {
 const catalogs = {};
 function catalog(locale) {
   if (catalogs[locale]) return catalogs[locale];
-  const file = resolve(ROOT, 'web/i18n', `${locale}.txt`);
+  const dir = resolve(ROOT, 'web/i18n');
+  const files = [`${locale}.txt`, ...readdirSync(dir).filter((f) => f.endsWith(`.${locale}.txt`)).sort()];
   const map = new Map();
-  if (existsSync(file)) {
+  for (const name of files) {
+    const file = resolve(dir, name);
+    if (!existsSync(file)) continue;
     for (const raw of readFileSync(file, 'utf8').split('\n')) {
       const line = raw.replace(/^[ \t]+|[ \t\r]+$/g, '');
       if (!line || line.startsWith('#')) continue;

@@ -1,5 +1,5 @@
 // Tasks in the browser: create a task on the board (overdue, so it shows in
-// the navigation count), move it to done with the card's button, and see it
+// the navigation count), move it to done with the card's move control, and see it
 // leave the overdue count; axe on /tasks, /tasks/{id} and /tasks/board in
 // both languages; the XSS canary in a title, a comment and a tag renders as
 // text everywhere; screenshots at desktop and phone width.
@@ -53,8 +53,10 @@ test('a task made on the board is overdue, then moved to done it leaves the coun
   const card = page.locator('.task-card', { hasText: title });
   assert.ok(await card.evaluate((el) => el.classList.contains('late')));
   assert.equal(await card.evaluate((el) => el.closest('.column').dataset.status), 'todo');
-  const done = t(L, 'tasks.move_to', t(L, 'tasks.status.done'));
-  await card.getByRole('button', { name: done, exact: true }).click();
+  // One compact control per card: choose the column, then "move".
+  // The select's name is its label and the chosen option ("移到 进行中").
+  await card.getByRole('combobox', { name: new RegExp(`^${t(L, 'tasks.move_to_label')}`) }).selectOption('done');
+  await card.getByRole('button', { name: t(L, 'tasks.move_button'), exact: true }).click();
   await page.waitForFunction((x) => [...document.querySelectorAll('.column[data-status="done"] .task-card')].some((c) => c.textContent.includes(x)), title);
   const moved = page.locator('.task-card', { hasText: title });
   assert.equal(await moved.evaluate((el) => el.closest('.column').dataset.status), 'done');

@@ -1,0 +1,309 @@
+// Event logs: upload of XES (plain and gzip) and CSV generated here, list,
+// show, soft delete with If-Match (428/412), the analysis document's figures
+// for a small log worked out below, filters, export → re-import round trip,
+// bad input (malformed XES with line/column and nothing stored, a CSV with a
+// missing column, a 2 GB Content-Length, an entity bomb), the CLI import and
+// `analyze FILE --json` against the API's document, team scope.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, stopServer, assertProblem, etagVersion, cli } from './harness.mjs';
+
+let s;
+let dir;
+const team = {};
+const H = 3600_000;
+const T0 = Date.parse('2024-03-01T00:00:00Z');
+const iso = (ms) => new Date(ms).toISOString();
+
+// The worked-out log (times in hours after T0; A = 受理, B = 审核, C = 办结):
+//   c1 (张三): A start 0, A complete 1, B 3, C 4
+//   c2 (李四): A start 0, A complete 2, B 6, C 6.5
+//   c3 (张三): A 25, C 26            (the next day; A has no start: an instant)
+// cases 3, events 10, instances 8, activities 3, variants A→B→C (2) and A→C (1).
+// Case durations 4 h, 6.5 h, 1 h → median 4 h, mean 3.8333 h, max 6.5 h.
+// Edges: A→B ×2 waits 2 h and 4 h (mean 3 h, p90 3.8 h); B→C ×2 waits 1 h and
+// 0.5 h (mean 0.75 h); A→C ×1 waits 1 h. Service time of A: 1 h and 2 h
+// (c3's A has no start). Bottleneck by total waiting: A→B (6 h).
+const EVENTS = [
+  ['c1', '受理', 0, '张三', 'start'], ['c1', '受理', 1, '张三', 'complete'], ['c1', '审核', 3, '张三', 'complete'],
+  ['c1', '办结', 4, '张三', 'complete'],
+  ['c2', '受理', 0, '李四', 'start'], ['c2', '受理', 2, '李四', 'complete'], ['c2', '审核', 6, '李四', 'complete'],
+  ['c2', '办结', 6.5, '李四', 'complete'],
+  ['c3', '受理', 25, '张三', 'complete'], ['c3', '办结', 26, '张三', 'complete'],
+];
+
+function csvLog(events = EVENTS) {
+  return 'case_id,activity,timestamp,resource,lifecycle\n' +
+    events.map(([c, a, h, r, l]) => `${c},${a},${iso(T0 + h * H)},${r},${l}`).join('\n') + '\n';
+}
+
+function xesLog(events = EVENTS) {
+  const byCase = new Map();
+  for (const e of events) { if (!byCase.has(e[0])) byCase.set(e[0], []); byCase.get(e[0]).push(e); }
+  let x = '<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0" xmlns="http://www.xes-standard.org/">\n' +
+    '<extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>\n';
+  for (const [c, evs] of byCase) {
+    x += `<trace><string key="concept:name" value="${c}"/>\n`;
+    for (const [, a, h, r, l] of evs) {
+      x += `<event><string key="concept:name" value="${a}"/><string key="org:resource" value="${r}"/>` +
+        `<string key="lifecycle:transition" value="${l}"/><date key="time:timestamp" value="${iso(T0 + h * H)}"/></event>\n`;
+    }
+    x += '</trace>\n';
+  }
+  return x + '</log>\n';
+}
+
+async function upload(body, query = '', who = 'lina', contentType = 'application/octet-stream') {
+  return s.api(who, 'POST', `/api/v1/eventlogs${query}`, body, { 'Content-Type': contentType });
+}
+async function count(who = 'admin') {
+  return (await s.api(who, 'GET', '/api/v1/eventlogs?limit=200')).json.items.length;
+}
+const edge = (an, from, to) => an.edges.find((e) => e.from === from && e.to === to);
+const close = (a, b, what) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} ≠ ${b}`);
+
+before(async () => {
+  s = await startServer();
+  dir = mkdtempSync(join(tmpdir(), 'opsdesk-evl-'));
+  for (const t of (await s.api('admin', 'GET', '/api/v1/teams')).json.items) team[t.name] = t.id;
+});
+after(async () => { await stopServer(s); rmSync(dir, { recursive: true, force: true }); });
+
+let csvId, xesId;
+
+describe('upload', () => {
+  it('a CSV upload answers 201 with the counts, in the caller\'s team', async () => {
+    const r = await upload(csvLog(), '?name=' + encodeURIComponent('受理流程 <b>') + '&file_name=a.csv', 'lina', 'text/csv');
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.cases, 3);
+    assert.equal(r.json.events, 10);
+    assert.equal(r.json.activities, 3);
+    assert.equal(r.json.format, 'csv');
+    assert.equal(r.json.source, 'import');
+    assert.equal(r.json.name, '受理流程 <b>');
+    assert.equal(r.json.team_id, team['客服部']);
+    assert.equal(r.json.first_at, iso(T0));
+    assert.equal(r.json.last_at, iso(T0 + 26 * H));
+    assert.equal(etagVersion(r), 1);
+    assert.equal(r.headers.get('location'), `/api/v1/eventlogs/${r.json.id}`);
+    csvId = r.json.id;
+  });
+
+  it('XES, plain and gzip-compressed, detected without a format', async () => {
+    const plain = await upload(xesLog(), '?file_name=a.xes');
+    assert.equal(plain.status, 201, plain.text);
+    assert.equal(plain.json.format, 'xes');
+    assert.deepEqual([plain.json.cases, plain.json.events, plain.json.activities], [3, 10, 3]);
+    xesId = plain.json.id;
+    const gz = await upload(new Uint8Array(gzipSync(xesLog())), '?name=gz');
+    assert.equal(gz.status, 201, gz.text);
+    assert.equal(gz.json.format, 'xes');
+    assert.deepEqual([gz.json.cases, gz.json.events], [3, 10]);
+  });
+
+  it('CSV columns can be named', async () => {
+    const text = 'ticket;step;when;who\nT1;开单;2024-03-01T08:00:00Z;王芳\nT1;关闭;2024-03-01T09:00:00Z;王芳\n';
+    const r = await upload(text, '?format=csv&case=ticket&activity=step&timestamp=when&resource=who');
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual([r.json.cases, r.json.events, r.json.activities], [1, 2, 2]);
+  });
+});
+
+describe('the analysis document', () => {
+  it('has the figures worked out above, the same for the CSV and the XES upload', async () => {
+    for (const id of [csvId, xesId]) {
+      const r = await s.api('lina', 'GET', `/api/v1/eventlogs/${id}/analysis`);
+      assert.equal(r.status, 200, r.text);
+      const an = r.json;
+      assert.equal(an.counts.cases, 3);
+      assert.equal(an.counts.events, 10);
+      assert.equal(an.counts.instances, 8);
+      assert.equal(an.counts.activities, 3);
+      assert.equal(an.counts.resources, 2);
+      assert.equal(an.counts.variants, 2);
+      assert.deepEqual(an.variants.map((v) => [v.activities.join(','), v.cases]), [['受理,审核,办结', 2], ['受理,办结', 1]]);
+      close(an.variants[0].share, 2 / 3, 'variant share');
+      close(an.case_duration.median, 4 * 3600, 'median case duration');
+      close(an.case_duration.mean, (4 + 6.5 + 1) / 3 * 3600, 'mean case duration');
+      close(an.case_duration.max, 6.5 * 3600, 'max case duration');
+      const ab = edge(an, '受理', '审核');
+      assert.equal(ab.count, 2);
+      close(ab.waiting.mean, 3 * 3600, 'A→B mean wait');
+      close(ab.waiting.p90, 3.8 * 3600, 'A→B p90 wait');
+      close(edge(an, '审核', '办结').waiting.mean, 0.75 * 3600, 'B→C mean wait');
+      assert.equal(edge(an, '受理', '办结').count, 1);
+      const a = an.activities.find((x) => x.name === '受理');
+      assert.equal(a.service.count, 2);
+      close(a.service.mean, 1.5 * 3600, 'service of A');
+      assert.deepEqual(an.start_activities, [{ name: '受理', count: 3 }]);
+      assert.deepEqual(an.end_activities, [{ name: '办结', count: 3 }]);
+      assert.deepEqual([an.bottlenecks.edges_by_total[0].from, an.bottlenecks.edges_by_total[0].to], ['受理', '审核']);
+      assert.equal(an.conformance, null);
+    }
+  });
+
+  it('filters: resource, variant, date range; a bad filter is a 400 naming it', async () => {
+    const q = async (query) => (await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?${query}`)).json;
+    const byZhang = await q('resource=' + encodeURIComponent('张三'));
+    assert.equal(byZhang.counts.cases, 2);
+    assert.equal(byZhang.counts.cases_total, 3);
+    assert.equal((await q('variant=' + encodeURIComponent('受理,审核,办结'))).counts.cases, 2);
+    const day2 = await q('from=2024-03-02');
+    assert.equal(day2.counts.cases, 1);
+    assert.deepEqual(day2.variants[0].activities, ['受理', '办结']);
+    assertProblem(await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?from=yesterday`), 400, 'from');
+    assertProblem(await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?calendar=1&day_start=18:00&day_end=09:00`), 400, 'day_end');
+    assertProblem(await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?attr_key=x`), 400, 'attr_value');
+  });
+
+  it('business hours: waiting overnight and at weekends does not count', async () => {
+    // 2024-03-01 is a Friday. X completes Fri 17:00 (UTC+8 → 09:00Z), Y Mon 10:00 (02:00Z):
+    // working time between them (09:00–18:00, Mon–Fri) = Fri 1 h + Mon 1 h = 2 h.
+    const text = 'case,activity,timestamp\nk1,X,2024-03-01T09:00:00Z\nk1,Y,2024-03-04T02:00:00Z\n';
+    const up = await upload(text, '?format=csv');
+    assert.equal(up.status, 201, up.text);
+    const plain = (await s.api('lina', 'GET', `/api/v1/eventlogs/${up.json.id}/analysis`)).json;
+    close(edge(plain, 'X', 'Y').waiting.mean, 65 * 3600, 'calendar wait');
+    const cal = (await s.api('lina', 'GET', `/api/v1/eventlogs/${up.json.id}/analysis?calendar=1&weekdays=1-5&day_start=09:00&day_end=18:00`)).json;
+    assert.equal(cal.calendar, true);
+    close(edge(cal, 'X', 'Y').waiting.mean, 2 * 3600, 'working-time wait');
+  });
+});
+
+describe('export', () => {
+  it('export.xes imports back with the same counts and figures', async () => {
+    const ex = await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/export.xes`);
+    assert.equal(ex.status, 200);
+    assert.match(ex.headers.get('content-type'), /xml/);
+    const again = await upload(ex.text, '?format=xes');
+    assert.equal(again.status, 201, again.text);
+    assert.deepEqual([again.json.cases, again.json.events, again.json.activities], [3, 10, 3]);
+    const a1 = (await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis`)).json;
+    const a2 = (await s.api('lina', 'GET', `/api/v1/eventlogs/${again.json.id}/analysis`)).json;
+    assert.deepEqual(a2.edges, a1.edges);
+    assert.deepEqual(a2.variants, a1.variants);
+  });
+
+  it('export.csv imports back too', async () => {
+    const ex = await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}/export.csv`);
+    assert.equal(ex.status, 200);
+    assert.match(ex.headers.get('content-type'), /text\/csv/);
+    const again = await upload(ex.text, '?format=csv');
+    assert.equal(again.status, 201, again.text);
+    assert.deepEqual([again.json.cases, again.json.events], [3, 10]);
+  });
+});
+
+describe('bad input stores nothing', () => {
+  it('a malformed XES is a 422 naming the line and column', async () => {
+    const before = await count();
+    const broken = '<?xml version="1.0"?>\n<log>\n<trace><string key="concept:name" value="c1"/>\n<event><string key="concept:name" value="A"/>\n</trace>\n</log>\n';
+    const r = await upload(broken, '?format=xes', 'lina');
+    assertProblem(r, 422, 'file');
+    assert.match(r.json.errors[0].message, /(line|第)\s*\d+.*(column|列|第)\s*\d+/i);
+    const outside = '<log><event><string key="concept:name" value="A"/><date key="time:timestamp" value="2024-01-01T00:00:00Z"/></event></log>';
+    assertProblem(await upload(outside, '?format=xes'), 422, 'file');
+    const badDate = xesLog().replace(iso(T0 + 3 * H), 'not a date');
+    assertProblem(await upload(badDate), 422, 'file');
+    assert.equal(await count(), before);
+  });
+
+  it('a CSV without a timestamp column is a 422', async () => {
+    const before = await count();
+    const r = await upload('case,activity\nc1,A\n', '?format=csv');
+    assertProblem(r, 422, 'file');
+    assertProblem(await upload('case,activity,timestamp\nc1,A,2024-01-01T00:00:00Z\n', '?format=csv&case=nope'), 422, 'file');
+    assertProblem(await upload('', '?format=csv'), 422, 'file');
+    assert.equal(await count(), before);
+  });
+
+  it('an entity bomb is refused quickly', async () => {
+    const bomb = '<?xml version="1.0"?>\n<!DOCTYPE log [\n<!ENTITY a "aaaaaaaaaa">\n' +
+      Array.from({ length: 9 }, (_, i) => `<!ENTITY ${'b'.repeat(i + 1)} "${`&${i ? 'b'.repeat(i) : 'a'};`.repeat(10)}">`).join('\n') +
+      '\n]>\n<log><trace><string key="concept:name" value="&bbbbbbbbb;"/></trace></log>\n';
+    const t = Date.now();
+    const r = await upload(bomb, '?format=xes');
+    assertProblem(r, 422, 'file');
+    assert.ok(Date.now() - t < 3000, 'took ' + (Date.now() - t) + ' ms');
+  });
+
+  it('a 2 GB upload is refused with 413 before the body is sent', async () => {
+    const url = new URL(s.url);
+    const status = await new Promise((resolve, reject) => {
+      const sock = connect(Number(url.port), url.hostname, () => {
+        sock.write(`POST /api/v1/eventlogs HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${s.tokens.lina}\r\n` +
+          'Content-Type: application/xml\r\nContent-Length: 2147483648\r\n\r\n');
+      });
+      let got = '';
+      sock.on('data', (d) => { got += d; const m = got.match(/^HTTP\/1\.1 (\d+)/); if (m) { sock.destroy(); resolve(Number(m[1])); } });
+      sock.on('error', reject);
+      setTimeout(() => { sock.destroy(); reject(new Error('no answer: ' + got)); }, 5000);
+    });
+    assert.equal(status, 413);
+  });
+});
+
+describe('show, list, delete and scope', () => {
+  it('list pages with next_cursor and hides logs of other teams', async () => {
+    const p1 = await s.api('lina', 'GET', '/api/v1/eventlogs?limit=2');
+    assert.equal(p1.status, 200);
+    assert.equal(p1.json.items.length, 2);
+    assert.ok(p1.json.next_cursor);
+    const p2 = await s.api('lina', 'GET', `/api/v1/eventlogs?limit=200&cursor=${p1.json.next_cursor}`);
+    assert.ok(p2.json.items.every((l) => l.id > p1.json.items[1].id));
+    assert.equal((await s.api('zhaolei', 'GET', '/api/v1/eventlogs')).json.items.length, 0);
+    assert.equal((await s.api('zhaolei', 'GET', `/api/v1/eventlogs/${csvId}`)).status, 404);
+    assert.equal((await s.api('zhaolei', 'GET', `/api/v1/eventlogs/${csvId}/analysis`)).status, 404);
+  });
+
+  it('a viewer cannot upload; a member cannot delete; If-Match is required and checked', async () => {
+    assert.equal((await upload(csvLog(), '', 'qianhao')).status, 403);
+    const shown = await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}`);
+    assert.equal(shown.status, 200);
+    assert.equal(etagVersion(shown), 1);
+    assert.equal((await s.api('chenjing', 'DELETE', `/api/v1/eventlogs/${xesId}`, undefined, { 'If-Match': shown.headers.get('etag') })).status, 403);
+    assertProblem(await s.api('lina', 'DELETE', `/api/v1/eventlogs/${xesId}`), 428);
+    assertProblem(await s.api('lina', 'DELETE', `/api/v1/eventlogs/${xesId}`, undefined, { 'If-Match': '"7"' }), 412);
+    const del = await s.api('lina', 'DELETE', `/api/v1/eventlogs/${xesId}`, undefined, { 'If-Match': shown.headers.get('etag') });
+    assert.equal(del.status, 204);
+    assert.equal((await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}`)).status, 404);
+    assert.ok(!(await s.api('lina', 'GET', '/api/v1/eventlogs?limit=200')).json.items.some((l) => l.id === xesId));
+  });
+});
+
+describe('command line', () => {
+  it('import events stores the file; analyze FILE --json equals the API document', async () => {
+    const file = join(dir, 'log.xes');
+    writeFileSync(file, xesLog());
+    const imp = cli(['import', 'events', file, '--db', s.dbUrl, '--name', '命令行导入', '--team', String(team['客服部'])]);
+    assert.equal(imp.status, 0, imp.stderr);
+    const m = imp.stdout.match(/event log (\d+): 3 cases, 10 events, 3 activities/);
+    assert.ok(m, imp.stdout);
+    const api = (await s.api('lina', 'GET', `/api/v1/eventlogs/${m[1]}/analysis`)).json;
+    const fromFile = cli(['analyze', file, '--json']);
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    assert.deepEqual(JSON.parse(fromFile.stdout), api);
+    const fromLog = cli(['analyze', '--log', m[1], '--json', '--db', s.dbUrl]);
+    assert.equal(fromLog.status, 0, fromLog.stderr);
+    assert.deepEqual(JSON.parse(fromLog.stdout), api);
+    const human = cli(['analyze', file]);
+    assert.match(human.stdout, /cases 3, events 10, activity instances 8/);
+  });
+
+  it('a broken file prints FILE:LINE:COLUMN and stores nothing', async () => {
+    const before = await count();
+    const file = join(dir, 'broken.xes');
+    writeFileSync(file, '<log>\n<trace>\n<event><string key="concept:name" value="A"/>\n</log>\n');
+    const r = cli(['import', 'events', file, '--db', s.dbUrl]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
+    assert.equal(await count(), before);
+    const usage = cli(['analyze']);
+    assert.equal(usage.status, 2);
+  });
+});
