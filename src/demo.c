@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "org/org.h"
+#include "runs/runs.h"
 #include "sops/sops.h"
 #include "web/web.h"
 
@@ -77,6 +78,7 @@ int demo_load(Db *db, FILE *out) {
         }
     }
     if (!rc && sops_demo_seed(r) != 0) fprintf(stderr, "opsdesk demo: SOPs: %s\n", req_first_error(r)), rc = 1;
+    if (!rc && runs_demo_seed(r) != 0) fprintf(stderr, "opsdesk demo: runs: %s\n", req_first_error(r)), rc = 1;
     web_cli_request_free(r);
     if (rc) return rc;
     fprintf(out, "demo data loaded: %zu teams, %zu people. Every demo login uses the password '%s':\n",

@@ -162,6 +162,9 @@
     var bar = document.getElementById('el-progress');
     var status = document.getElementById('el-status');
     var error = document.getElementById('el-error');
+    // The button is disabled in the HTML: without script the form could not
+    // send the file (the page says so and names the command-line import).
+    form.querySelector('button[type=submit]').disabled = false;
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var file = form.elements.file.files[0];

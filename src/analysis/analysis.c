@@ -34,6 +34,13 @@ static void filter_resource(AnlCtx *x, uint32_t r) {
     for (uint32_t c = 0; c < x->n_cases_log; c++) x->keep[c] &= hit[c];
 }
 
+/* Keeps no case: a filter on a value the log does not contain (an unknown
+ * resource, an unknown value of a known attribute key) is an answer — no case
+ * matches — not an error. */
+static void filter_none(AnlCtx *x) {
+    for (uint32_t c = 0; c < x->n_cases_log; c++) x->keep[c] = 0;
+}
+
 static void filter_attr(AnlCtx *x, uint32_t k, uint32_t v) {
     const EventLog *log = x->log;
     uint8_t *hit = anl_scratch(x, (size_t)x->n_cases_log + 1, 1);
@@ -46,7 +53,9 @@ static void filter_attr(AnlCtx *x, uint32_t k, uint32_t v) {
 static bool is_blank(char ch) { return ch == ' ' || ch == '\t'; }
 
 /* Parses the variant filter into activity indexes: names separated by "→"
- * when the text has one, else by ','; blanks around names are ignored. */
+ * when the text has one, else by ','; blanks around names are ignored. A name
+ * the log does not contain becomes EVLOG_NONE (no case follows that variant);
+ * only an empty name is malformed (-1 with a message). */
 static int parse_variant(AnlCtx *x, const char *text, uint32_t **acts, size_t *n_acts, char *err, size_t errlen) {
     const char *arrow = "\xe2\x86\x92"; /* → */
     const char *sep = strstr(text, arrow) ? arrow : ",";
@@ -64,13 +73,7 @@ static int parse_variant(AnlCtx *x, const char *text, uint32_t **acts, size_t *n
             snprintf(err, errlen, "variant filter: an empty activity name");
             return -1;
         }
-        uint32_t a = strpool_find(&x->log->activities, b, (size_t)(e - b));
-        if (a == EVLOG_NONE) {
-            snprintf(err, errlen, "variant filter: no activity named \"%.*s\" in the log",
-                     (int)(e - b > 100 ? 100 : e - b), b);
-            return -1;
-        }
-        out[n++] = a;
+        out[n++] = strpool_find(&x->log->activities, b, (size_t)(e - b));
         if (!end) break;
         p = end + sep_n;
     }
@@ -90,10 +93,11 @@ static int filter_variant(AnlCtx *x, const char *text, char *err, size_t errlen)
         size_t k = x->case_in_off[r + 1] - x->case_in_off[r];
         if (k != n) continue;
         size_t i = 0;
-        while (i < k && in[i].activity == acts[i]) i++;
+        while (i < k && acts[i] != EVLOG_NONE && in[i].activity == acts[i]) i++;
         if (i == k) match = v;
     }
-    /* a well-formed variant that no case follows selects no case (not an error) */
+    /* a well-formed variant that no case follows (an unknown activity
+     * included) selects no case (not an error) */
     for (uint32_t c = 0; c < x->n_cases_log; c++)
         if (x->case_variant[c] != match) x->keep[c] = 0;
     return 0;
@@ -110,12 +114,14 @@ static int filter_cases(AnlCtx *x, const AnlFilter *f, char *err, size_t errlen)
         filter_dates(x, f->from_ms, f->to_ms);
     }
     if (f->resource) {
-        uint32_t r = strpool_find(&x->log->resources, f->resource, strlen(f->resource));
-        if (r == EVLOG_NONE) {
-            snprintf(err, errlen, "resource filter: no resource named \"%.100s\" in the log", f->resource);
+        if (!*f->resource) {
+            snprintf(err, errlen, "resource filter: an empty resource name");
             return -1;
         }
-        filter_resource(x, r);
+        uint32_t r = strpool_find(&x->log->resources, f->resource, strlen(f->resource));
+        /* EVLOG_NONE is also "no resource" on an event: never filter on it */
+        if (r == EVLOG_NONE) filter_none(x);
+        else filter_resource(x, r);
     }
     if (f->attr_key || f->attr_value) {
         if (!f->attr_key || !f->attr_value) {
@@ -123,13 +129,13 @@ static int filter_cases(AnlCtx *x, const AnlFilter *f, char *err, size_t errlen)
             return -1;
         }
         uint32_t k = strpool_find(&x->log->attr_keys, f->attr_key, strlen(f->attr_key));
-        uint32_t v = strpool_find(&x->log->attr_values, f->attr_value, strlen(f->attr_value));
-        if (k == EVLOG_NONE || v == EVLOG_NONE) {
-            snprintf(err, errlen, "attribute filter: no case attribute %.100s = \"%.100s\" in the log", f->attr_key,
-                     f->attr_value);
+        if (k == EVLOG_NONE) { /* a key the log lacks is a mistake in the question */
+            snprintf(err, errlen, "attribute filter: no case attribute \"%.100s\" in the log", f->attr_key);
             return -1;
         }
-        filter_attr(x, k, v);
+        uint32_t v = strpool_find(&x->log->attr_values, f->attr_value, strlen(f->attr_value));
+        if (v == EVLOG_NONE) filter_none(x); /* a value no case has: 0 matching cases */
+        else filter_attr(x, k, v);
     }
     if (f->variant && filter_variant(x, f->variant, err, errlen) != 0) return -1;
     return 0;

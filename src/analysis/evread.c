@@ -176,12 +176,41 @@ EvSource *evsrc_mem(const char *data, size_t n) {
     return &m->base;
 }
 
+/* Decompression bombs: a tiny .gz can inflate to hundreds of GB (deflate
+ * reaches ~1000:1). Real event logs compress 10–30× (the public logs of
+ * ../shared/data: 18–20×), so past the first EVSRC_GZ_FREE bytes the text may
+ * be at most EVSRC_GZ_MAX_RATIO times the compressed bytes read so far, and
+ * never more than an absolute cap: an upload (from memory) is held whole
+ * while it is parsed, so it gets a smaller one than a file on the command
+ * line. Either ends the read with an error before memory or time run away. */
+#define EVSRC_GZ_FREE      ((uint64_t)64 << 20)
+#define EVSRC_GZ_MAX_RATIO 200
+#define EVSRC_GZ_MAX_MEM   ((uint64_t)1 << 30)  /* 1 GiB of text from an upload */
+#define EVSRC_GZ_MAX_FILE  ((uint64_t)16 << 30) /* 16 GiB of text from a file */
+
+/* 0, or the error message (static text) when out bytes inflated from in
+ * compressed ones break the bounds above. */
+static const char *gz_bomb(uint64_t out, uint64_t in, uint64_t max_out, char *msg, size_t cap) {
+    if (out > max_out) {
+        snprintf(msg, cap, "gzip data inflates to more than %llu MiB: refused (decompression bomb?)",
+                 (unsigned long long)(max_out >> 20));
+        return msg;
+    }
+    if (out > EVSRC_GZ_FREE && out / EVSRC_GZ_MAX_RATIO > (in ? in : 1)) {
+        snprintf(msg, cap, "gzip data inflates more than %d times its compressed size: refused (decompression bomb?)",
+                 EVSRC_GZ_MAX_RATIO);
+        return msg;
+    }
+    return NULL;
+}
+
 /* gzip in memory: inflated on the caller's thread (the data is already in
  * memory, there is no I/O to overlap with). */
 typedef struct GzMemSource {
     EvSource base;
     z_stream z;
     bool ended;
+    uint64_t out_total; /* bytes inflated so far, over all members */
 } GzMemSource;
 
 static int gzmem_read(EvSource *s, char *dst, size_t cap, size_t *got, EvError *err) {
@@ -200,6 +229,9 @@ static int gzmem_read(EvSource *s, char *dst, size_t cap, size_t *got, EvError *
         int rc = inflate(&g->z, Z_NO_FLUSH);
         *got = cap - g->z.avail_out;
         s->done = s->total - g->z.avail_in;
+        g->out_total += *got;
+        char msg[sizeof err->message];
+        if (gz_bomb(g->out_total, s->done, EVSRC_GZ_MAX_MEM, msg, sizeof msg)) return ev_fail(err, 0, 0, "%s", msg);
         if (rc == Z_STREAM_END) g->ended = true;
         else if (rc == Z_BUF_ERROR && g->z.avail_in == 0)
             return ev_fail(err, 0, 0, "truncated gzip: the data ends inside the compressed stream");
@@ -290,6 +322,7 @@ static void *gz_producer(void *arg) {
     }
     bool eof = false, ended = false;
     int slot = 0;
+    uint64_t in_total = 0, out_total = 0; /* over all blocks, for the bomb check */
     for (;;) {
         /* wait for a free block */
         pthread_mutex_lock(&g->mu);
@@ -311,6 +344,7 @@ static void *gz_producer(void *arg) {
                 if (k == 0) eof = true;
                 z.next_in = (Bytef *)in;
                 z.avail_in = (uInt)k;
+                in_total += (uint64_t)k;
                 pthread_mutex_lock(&g->mu);
                 g->in_done += (uint64_t)k;
                 pthread_mutex_unlock(&g->mu);
@@ -324,7 +358,9 @@ static void *gz_producer(void *arg) {
             z.next_out = (Bytef *)out + produced;
             z.avail_out = (uInt)(EVSRC_BLOCK - produced);
             int rc = inflate(&z, Z_NO_FLUSH);
+            out_total += EVSRC_BLOCK - z.avail_out - produced;
             produced = EVSRC_BLOCK - z.avail_out;
+            if (gz_bomb(out_total, in_total - z.avail_in, EVSRC_GZ_MAX_FILE, err, sizeof err)) break;
             if (rc == Z_STREAM_END) ended = true;
             else if (rc == Z_BUF_ERROR && eof && z.avail_in == 0) {
                 snprintf(err, sizeof err, "truncated gzip: the file ends inside the compressed stream");

@@ -86,6 +86,22 @@ int64_t db_time_ns(const Db *db);
 /* Process-wide count of open connections (metrics). */
 int64_t db_open_connections(void);
 
+/* Bulk insert of many rows inside the caller's open write transaction.
+ * insert_sql is a string literal of the form
+ *   "INSERT INTO table (col, col, …) VALUES (?1, ?2, …)"
+ * (one placeholder per column, in order). SQLite runs it once per row from
+ * the statement cache; PostgreSQL streams the rows with COPY … FROM STDIN,
+ * one round trip per ~1 MiB instead of one per row. Values are given in
+ * column order, then db_bulk_row() ends the row. db_bulk_end() sends what is
+ * left and frees b; it returns DB_OK or the first error (db_errmsg()), after
+ * which the caller rolls back. Memory: the caller's arena is not used. */
+typedef struct DbBulk DbBulk;
+int db_bulk_begin(Db *db, const char *insert_sql, DbBulk **out);
+void db_bulk_int(DbBulk *b, int64_t v);
+void db_bulk_text(DbBulk *b, const char *s); /* NULL: SQL NULL */
+int db_bulk_row(DbBulk *b);
+int db_bulk_end(DbBulk *b);
+
 /* Helpers: run a one-row query returning one integer / text column. Return
  * DB_ROW when a row was found (value set), DB_DONE when none, <0 on error. */
 int db_query_int(Db *db, const char *sql, int64_t *out);

@@ -135,6 +135,12 @@ char *db_dialect_sql(DbKind kind, const char *sql) {
         w += strlen(rep);
         p = hit + strlen(token);
     }
+    /* A line "--pg: STATEMENT" is a comment on SQLite and the statement on
+     * PostgreSQL (storage settings and the like that SQLite has no words for). */
+    if (kind == DB_PG) {
+        for (char *q = out; (q = strstr(q, "--pg: ")) != NULL; q += 6)
+            if (q == out || q[-1] == '\n') memset(q, ' ', 6);
+    }
     return out;
 }
 
@@ -152,4 +158,165 @@ int db_lock_key(Db *db, int64_t key) {
     rc = db_step(st);
     db_finalize(st);
     return rc < 0 ? rc : DB_OK;
+}
+
+/* ---------- bulk insert ---------- */
+
+struct DbBulk {
+    Db *db;
+    const char *insert_sql; /* the caller's literal (statement cache key on SQLite) */
+    int n_cols, col;        /* columns per row; values given so far in this row */
+    int rc;                 /* first error, DB_OK until then */
+    DbStmt *st;             /* SQLite: the row being bound */
+    char *copy;             /* PostgreSQL: pending COPY text rows */
+    size_t copy_len, copy_cap;
+};
+
+enum { BULK_FLUSH_BYTES = 1 << 20 };
+
+/* "INSERT INTO t (a, b) VALUES (?1, ?2)" → "COPY t (a, b) FROM STDIN" and the
+ * column count; -1 when sql is not of that form. Caller frees *copy_sql. */
+static int bulk_parse(const char *sql, char **copy_sql) {
+    static const char head[] = "INSERT INTO ";
+    if (strncmp(sql, head, sizeof head - 1) != 0) return -1;
+    const char *t = sql + sizeof head - 1, *open = strchr(t, '('), *close = open ? strchr(open, ')') : NULL;
+    if (!open || !close || !strstr(close, "VALUES")) return -1;
+    int n_cols = 1;
+    for (const char *p = open; p < close; p++) n_cols += *p == ',';
+    for (const char *p = t; p < close; p++)
+        if (!(*p == '_' || *p == ',' || *p == ' ' || *p == '(' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            return -1; /* identifiers only: nothing to quote */
+    size_t n = (size_t)(close - t) + 1;
+    char *c = malloc(n + 32);
+    if (!c) return -1;
+    snprintf(c, n + 32, "COPY %.*s FROM STDIN", (int)n, t);
+    *copy_sql = c;
+    return n_cols;
+}
+
+int db_bulk_begin(Db *db, const char *insert_sql, DbBulk **out) {
+    char *copy_sql = NULL;
+    int n_cols = bulk_parse(insert_sql, &copy_sql);
+    if (n_cols < 1) {
+        db_set_error(db, "db_bulk_begin: not an INSERT INTO t (cols) VALUES (…) statement");
+        return DB_ERR;
+    }
+    DbBulk *b = calloc(1, sizeof *b);
+    if (!b) abort();
+    *b = (DbBulk){.db = db, .insert_sql = insert_sql, .n_cols = n_cols};
+    if (db->ops->copy_begin) {
+        int rc;
+        TIMED(db, rc = db->ops->copy_begin(db, copy_sql));
+        if (rc != DB_OK) {
+            free(copy_sql);
+            free(b);
+            return rc;
+        }
+    }
+    free(copy_sql);
+    *out = b;
+    return DB_OK;
+}
+
+static void copy_put(DbBulk *b, const char *s, size_t n) {
+    if (b->copy_len + n + 1 > b->copy_cap) {
+        size_t cap = b->copy_cap ? b->copy_cap : 65536;
+        while (b->copy_len + n + 1 > cap) cap *= 2;
+        char *p = realloc(b->copy, cap);
+        if (!p) abort();
+        b->copy = p;
+        b->copy_cap = cap;
+    }
+    memcpy(b->copy + b->copy_len, s, n);
+    b->copy_len += n;
+}
+
+/* Starts a value: the SQLite statement on the row's first value, the column
+ * separator for COPY. */
+static bool bulk_value(DbBulk *b) {
+    if (b->rc != DB_OK) return false;
+    if (b->col >= b->n_cols) {
+        db_set_error(b->db, "db_bulk: more values than the %d columns", b->n_cols);
+        b->rc = DB_ERR;
+        return false;
+    }
+    if (b->db->ops->copy_begin) {
+        if (b->col > 0) copy_put(b, "\t", 1);
+    } else if (!b->st && (b->rc = db_prepare(b->db, b->insert_sql, &b->st)) != DB_OK) {
+        return false;
+    }
+    return true;
+}
+
+void db_bulk_int(DbBulk *b, int64_t v) {
+    if (!bulk_value(b)) return;
+    if (b->st) {
+        db_bind_int(b->st, b->col + 1, v);
+    } else {
+        char tmp[24];
+        int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+        copy_put(b, tmp, (size_t)n);
+    }
+    b->col++;
+}
+
+void db_bulk_text(DbBulk *b, const char *s) {
+    if (!bulk_value(b)) return;
+    if (b->st) {
+        db_bind_text(b->st, b->col + 1, s);
+    } else if (!s) {
+        copy_put(b, "\\N", 2);
+    } else {
+        /* COPY text format: backslash, tab, newline and CR are escaped */
+        for (const char *p = s, *run = s;; p++) {
+            char c = *p;
+            if (c && c != '\\' && c != '\t' && c != '\n' && c != '\r') continue;
+            copy_put(b, run, (size_t)(p - run));
+            if (!c) break;
+            char esc[2] = {'\\', c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\'};
+            copy_put(b, esc, 2);
+            run = p + 1;
+        }
+    }
+    b->col++;
+}
+
+int db_bulk_row(DbBulk *b) {
+    if (b->rc == DB_OK && b->col != b->n_cols) {
+        db_set_error(b->db, "db_bulk_row: %d values for %d columns", b->col, b->n_cols);
+        b->rc = DB_ERR;
+    }
+    if (b->rc != DB_OK) return b->rc;
+    b->col = 0;
+    if (b->st) {
+        int rc = db_step(b->st);
+        db_finalize(b->st);
+        b->st = NULL;
+        if (rc != DB_DONE) b->rc = rc < 0 ? rc : DB_ERR;
+        return b->rc;
+    }
+    copy_put(b, "\n", 1);
+    if (b->copy_len >= BULK_FLUSH_BYTES) {
+        TIMED(b->db, b->rc = b->db->ops->copy_data(b->db, b->copy, b->copy_len));
+        b->copy_len = 0;
+    }
+    return b->rc;
+}
+
+int db_bulk_end(DbBulk *b) {
+    int rc = b->rc;
+    if (rc == DB_OK && b->col != 0) {
+        db_set_error(b->db, "db_bulk_end: an unfinished row");
+        rc = DB_ERR;
+    }
+    if (b->st) db_finalize(b->st);
+    if (b->db->ops->copy_begin) {
+        if (rc == DB_OK && b->copy_len) TIMED(b->db, rc = b->db->ops->copy_data(b->db, b->copy, b->copy_len));
+        int end_rc;
+        TIMED(b->db, end_rc = b->db->ops->copy_end(b->db, rc != DB_OK));
+        if (rc == DB_OK) rc = end_rc;
+    }
+    free(b->copy);
+    free(b);
+    return rc;
 }

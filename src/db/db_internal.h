@@ -23,15 +23,21 @@ typedef struct DbOps {
     int (*commit)(Db *db);
     void (*rollback)(Db *db);
     int (*backup)(Db *db, const char *dest, char *err, size_t err_len);
+    /* COPY … FROM STDIN (PostgreSQL; NULL on SQLite): begin with the COPY
+     * statement, send text-format rows in pieces, end (abort: cancel it, so
+     * the transaction fails and the connection leaves COPY mode). */
+    int (*copy_begin)(Db *db, const char *copy_sql);
+    int (*copy_data)(Db *db, const char *data, size_t n);
+    int (*copy_end)(Db *db, bool abort);
 } DbOps;
 
 /* Common head of every backend's connection struct. */
 struct Db {
     const DbOps *ops;
-    DbKind       kind;
-    bool         in_tx;
-    int64_t      time_ns;     /* time spent in the engine */
-    char         errmsg[512];
+    DbKind kind;
+    bool in_tx;
+    int64_t time_ns; /* time spent in the engine */
+    char errmsg[512];
 };
 
 /* Common head of every backend's statement struct. */
@@ -56,7 +62,8 @@ int db_sqlite_writers_in_line(Db *db);
 void db_sqlite_set_group_commit_limits(int max_txs, int64_t max_ns);
 
 /* Migration text with dialect tokens replaced ({{ID}} → the engine's
- * auto-increment primary key). Caller frees. */
+ * auto-increment primary key; a line "--pg: …" becomes "…" on PostgreSQL
+ * and stays a comment on SQLite). Caller frees. */
 char *db_dialect_sql(DbKind kind, const char *sql);
 
 #endif

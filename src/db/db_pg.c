@@ -174,10 +174,49 @@ static int pg_backup(Db *db, const char *dest, char *err, size_t err_len) {
     return DB_ERR;
 }
 
+/* ---------- COPY … FROM STDIN (db_bulk_*) ---------- */
+
+static int pg_copy_begin(Db *db, const char *copy_sql) {
+    PgDb *d = (PgDb *)db;
+    PGresult *res = PQexec(d->conn, copy_sql);
+    int rc = PQresultStatus(res) == PGRES_COPY_IN ? DB_OK : pg_result_rc(d, res);
+    if (rc == DB_OK && PQresultStatus(res) != PGRES_COPY_IN) rc = DB_ERR;
+    PQclear(res);
+    return rc;
+}
+
+static int pg_copy_data(Db *db, const char *data, size_t n) {
+    PgDb *d = (PgDb *)db;
+    while (n > 0) {
+        int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        if (PQputCopyData(d->conn, data, chunk) != 1) {
+            db_set_error(db, "postgresql: %s", PQerrorMessage(d->conn));
+            return DB_ERR;
+        }
+        data += chunk;
+        n -= (size_t)chunk;
+    }
+    return DB_OK;
+}
+
+/* Ends the COPY, or aborts it, then reads its result. */
+static int pg_copy_end(Db *db, bool abort) {
+    PgDb *d = (PgDb *)db;
+    if (PQputCopyEnd(d->conn, abort ? "opsdesk: bulk insert abandoned" : NULL) != 1) {
+        db_set_error(db, "postgresql: %s", PQerrorMessage(d->conn));
+        return DB_ERR;
+    }
+    int rc = DB_OK;
+    for (PGresult *res; (res = PQgetResult(d->conn)) != NULL; PQclear(res))
+        if (rc == DB_OK) rc = pg_result_rc(d, res);
+    return abort && rc == DB_OK ? DB_ERR : rc;
+}
+
 static const DbOps pg_ops = {
-    pg_close,       pg_exec,         pg_prepare,  pg_bind_int, pg_bind_double, pg_bind_text, pg_bind_null,
-    pg_step,        pg_column_count, pg_col_null, pg_col_int,  pg_col_double,  pg_col_text,  pg_finalize,
-    pg_begin_write, pg_begin_read,   pg_commit,   pg_rollback, pg_backup,
+    pg_close,     pg_exec,       pg_prepare,      pg_bind_int,   pg_bind_double, pg_bind_text,
+    pg_bind_null, pg_step,       pg_column_count, pg_col_null,   pg_col_int,     pg_col_double,
+    pg_col_text,  pg_finalize,   pg_begin_write,  pg_begin_read, pg_commit,      pg_rollback,
+    pg_backup,    pg_copy_begin, pg_copy_data,    pg_copy_end,
 };
 
 int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len) {

@@ -654,7 +654,8 @@ static int sq_backup(Db *db, const char *dest, char *err, size_t err_len) {
 static const DbOps sqlite_ops = {
     sq_close,       sq_exec,         sq_prepare,  sq_bind_int, sq_bind_double, sq_bind_text, sq_bind_null,
     sq_step,        sq_column_count, sq_col_null, sq_col_int,  sq_col_double,  sq_col_text,  sq_finalize,
-    sq_begin_write, sq_begin_read,   sq_commit,   sq_rollback, sq_backup,
+    sq_begin_write, sq_begin_read,   sq_commit,   sq_rollback, sq_backup,      NULL,         NULL,
+    NULL,
 };
 
 int db_sqlite_open(const char *path, Db **out, char *err, size_t err_len) {

@@ -20,6 +20,7 @@ static const char *pct(Req *r, double share) { return arena_printf(r->arena, "%.
 static void upload_form(Req *r) {
     html_printf(r,
                 "<section class=\"card\" aria-labelledby=\"upload-h\"><h2 id=\"upload-h\">%s</h2>"
+                "<noscript><p class=\"hint\">%s <code>opsdesk import events FILE --team %s</code></p></noscript>"
                 "<form id=\"eventlog-upload\" class=\"grid form-grid\" data-endpoint=\"/api/v1/eventlogs\""
                 " data-error-prefix=\"%s\" data-done=\"%s\">"
                 "<div><label for=\"el-file\">%s</label><input id=\"el-file\" name=\"file\" type=\"file\" required"
@@ -28,9 +29,10 @@ static void upload_form(Req *r) {
                 "<div><label for=\"el-format\">%s</label><select id=\"el-format\" name=\"format\">"
                 "<option value=\"auto\">%s</option><option value=\"xes\">XES</option><option value=\"csv\">CSV</option>"
                 "</select></div>",
-                T(r, "eventlogs.upload"), T(r, "eventlogs.upload_failed"), T(r, "eventlogs.upload_done"),
-                T(r, "eventlogs.field.file"), T(r, "eventlogs.file_hint"), T(r, "eventlogs.field.name"),
-                T(r, "eventlogs.field.format"), T(r, "eventlogs.format.auto"));
+                T(r, "eventlogs.upload"), T(r, "eventlogs.upload_noscript"),
+                r->who->team_id ? html_int(r, r->who->team_id) : "ID", T(r, "eventlogs.upload_failed"),
+                T(r, "eventlogs.upload_done"), T(r, "eventlogs.field.file"), T(r, "eventlogs.file_hint"),
+                T(r, "eventlogs.field.name"), T(r, "eventlogs.field.format"), T(r, "eventlogs.format.auto"));
     html_printf(r, "<details class=\"csv-columns\"><summary>%s</summary><div class=\"grid form-grid\">",
                 T(r, "eventlogs.csv_columns"));
     static const char *const cols[] = {"case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp"};
@@ -41,7 +43,7 @@ static void upload_form(Req *r) {
                     cols[i], T(r, arena_printf(r->arena, "eventlogs.col.%s", cols[i])), cols[i], cols[i],
                     T(r, "eventlogs.auto_detect"));
     html_printf(r,
-                "</div></details><div class=\"actions\"><button class=\"primary\" type=\"submit\">%s</button>"
+                "</div></details><div class=\"actions\"><button class=\"primary\" type=\"submit\" disabled>%s</button>"
                 "<progress id=\"el-progress\" max=\"100\" value=\"0\" hidden aria-label=\"%s\"></progress>"
                 "<span id=\"el-status\" role=\"status\" aria-live=\"polite\"></span></div>"
                 "<p id=\"el-error\" class=\"field-error\" role=\"alert\" hidden></p></form></section>",

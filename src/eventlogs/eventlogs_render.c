@@ -1,41 +1,77 @@
 /* eventlogs_render.c — the process map (directly-follows graph as inline SVG,
  * laid out on the server) and the service-time histograms, shared with the
- * runs pages through eventlogs.h. Layout: cycles broken by a depth-first
- * search from the start node along the most frequent edges, longest-path
- * layering left to right, order within a layer by barycentre sweeps, curved
- * edges. Geometry goes in SVG attributes, looks in CSS classes (the CSP
- * forbids inline style). Every text goes through html_printf (escaped). */
+ * runs pages through eventlogs.h. Layout (Sugiyama): cycles broken by a
+ * depth-first search from the start node along the most frequent edges (the
+ * edges it closes are drawn backwards, dashed), longest-path layers left to
+ * right, a virtual node in every layer an edge skips, order within a layer by
+ * barycentre sweeps over real and virtual nodes (the order with the fewest
+ * crossings kept), vertical positions pulled towards neighbours under
+ * minimum-gap constraints (isotonic regression), and every edge drawn as one
+ * smooth path through its virtual nodes — so no edge passes through a node.
+ * Geometry goes in SVG attributes, looks in CSS classes (the CSP forbids
+ * inline style). Every text goes through html_printf (escaped). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/i18n.h"
 #include "../web/web_html.h"
 #include "eventlogs_internal.h"
 
-enum { MAP_MAX_NODES = 42, NODE_W = 156, NODE_H = 46, COL_GAP = 84, ROW_GAP = 30, MARGIN = 24 };
+enum {
+    MAP_MAX_NODES = 42, /* activities shown at most */
+    NODE_W = 156,       /* activity box */
+    NODE_H = 46,
+    TERM_W = 44,   /* column of the start / end circle */
+    TERM_R = 14,   /* its radius */
+    COL_GAP = 84,  /* between columns: where edges bend */
+    ROW_GAP = 30,  /* between two boxes of a column */
+    LANE_H = 14,   /* a virtual node: one edge's lane through a column */
+    LANE_GAP = 12, /* between a lane and its neighbour */
+    LOOP_H = 16,   /* room above a box with a self-loop */
+    MARGIN = 24,
+    SWEEPS = 12
+};
 
 typedef struct MapNode {
     const char *name; /* NULL for the start / end node */
     int kind;         /* 0 activity, 1 start, 2 end */
     int act;          /* index into an->activities, -1 for start/end */
-    int layer, order;
-    double x, y, bary;
+    double x, y;      /* top-left corner of the node's box (of the circle's square for start/end) */
+    bool self_loop;   /* has an edge to itself (room is kept above it) */
 } MapNode;
 
 typedef struct MapEdge {
     int from, to; /* node indexes */
     int64_t count;
     double wait_mean_ms; /* -1: not a waiting edge (start/end) */
-    bool back;           /* reversed to break a cycle */
+    bool back;           /* reversed to break a cycle: drawn right to left */
+    int *chain;          /* items from the lower-layer end to the higher one (n_chain ≥ 2); NULL for a self-loop */
+    int n_chain;
+    double port_lo, port_hi; /* y where the path meets the lower- / higher-layer node */
 } MapEdge;
+
+/* A real node (items 0 .. n_nodes-1, same index as nodes) or a virtual node
+ * (one lane of a long edge through a layer it skips). */
+typedef struct MapItem {
+    int layer, order;
+    double h;    /* height in its column */
+    double y;    /* centre */
+    double bary; /* sort key of the current sweep */
+    int edge;    /* the edge of a virtual node, -1 for a real node */
+} MapItem;
 
 typedef struct MapGraph {
     MapNode nodes[MAP_MAX_NODES + 2];
     int n_nodes;
     MapEdge *edges;
     int n_edges;
+    MapItem *items;
+    int n_items;
     int n_layers;
+    double *col_x, *col_w; /* per layer */
+    double width, height;
 } MapGraph;
 
 /* Display width of a UTF-8 string in half-width units (CJK counts 2). */
@@ -53,7 +89,8 @@ static const char *clip_label(Req *r, const char *s, int max_units) {
 }
 
 /* Depth-first search from the start node, most frequent edges first; an edge
- * into a node still on the stack closes a cycle and is marked back. */
+ * into a node still on the stack closes a cycle and is marked back. Reversing
+ * the back edges of a depth-first search leaves a graph without cycles. */
 static void mark_back_edges(MapGraph *g, int v, int *state, const int *by_count) {
     state[v] = 1;
     for (int k = 0; k < g->n_edges; k++) {
@@ -70,16 +107,233 @@ static int cmp_edge_count(const void *a, const void *b) {
     const MapEdge *x = &cmp_edges_base[*(const int *)a], *y = &cmp_edges_base[*(const int *)b];
     return (y->count > x->count) - (y->count < x->count);
 }
-static _Thread_local MapNode *cmp_nodes_base;
-static int cmp_node_order(const void *a, const void *b) {
-    const MapNode *x = &cmp_nodes_base[*(const int *)a], *y = &cmp_nodes_base[*(const int *)b];
+static _Thread_local const MapItem *cmp_items_base;
+static int cmp_item_order(const void *a, const void *b) {
+    const MapItem *x = &cmp_items_base[*(const int *)a], *y = &cmp_items_base[*(const int *)b];
     if (x->layer != y->layer) return x->layer - y->layer;
-    return (x->bary > y->bary) - (x->bary < y->bary);
+    if (x->bary != y->bary) return (x->bary > y->bary) - (x->bary < y->bary);
+    return x->order - y->order; /* stable: ties keep the current order */
 }
 
-static void layout(MapGraph *g) {
+/* The edge's lower- and higher-layer nodes (a back edge runs from high to low). */
+static int edge_lo(const MapEdge *e) { return e->back ? e->to : e->from; }
+static int edge_hi(const MapEdge *e) { return e->back ? e->from : e->to; }
+
+/* Longest-path layers over the forward edges and the reversed back edges;
+ * the start node alone in layer 0, the end node alone in the last layer. */
+static void assign_layers(MapGraph *g, MapItem *items) {
     int n = g->n_nodes;
-    int *by_count = malloc(sizeof(int) * (size_t)(g->n_edges + 1));
+    for (int v = 0; v < n; v++) items[v].layer = g->nodes[v].kind == 1 ? 0 : 1;
+    for (int it = 0; it <= n; it++) {
+        bool changed = false;
+        for (int k = 0; k < g->n_edges; k++) {
+            const MapEdge *e = &g->edges[k];
+            if (e->from == e->to) continue;
+            int lo = edge_lo(e), hi = edge_hi(e);
+            if (g->nodes[hi].kind == 2 || items[hi].layer >= items[lo].layer + 1) continue;
+            items[hi].layer = items[lo].layer + 1;
+            changed = true;
+        }
+        if (!changed) break;
+    }
+    int max_layer = 0;
+    for (int v = 0; v < n; v++)
+        if (g->nodes[v].kind != 2 && items[v].layer > max_layer) max_layer = items[v].layer;
+    items[1].layer = max_layer + 1;
+    g->n_layers = max_layer + 2;
+}
+
+/* Creates the virtual nodes and every edge's chain of items. */
+static void make_chains(Req *r, MapGraph *g, MapItem *layered) {
+    int n_items = g->n_nodes;
+    for (int k = 0; k < g->n_edges; k++) {
+        const MapEdge *e = &g->edges[k];
+        if (e->from != e->to) n_items += layered[edge_hi(e)].layer - layered[edge_lo(e)].layer - 1;
+    }
+    g->items = arena_alloc(r->arena, sizeof(MapItem) * (size_t)n_items);
+    for (int v = 0; v < g->n_nodes; v++)
+        g->items[v] = (MapItem){.layer = layered[v].layer, .h = NODE_H, .edge = -1, .bary = v, .order = v};
+    g->n_items = g->n_nodes;
+    for (int k = 0; k < g->n_edges; k++) {
+        MapEdge *e = &g->edges[k];
+        if (e->from == e->to) {
+            g->nodes[e->from].self_loop = true;
+            continue;
+        }
+        int lo = edge_lo(e), hi = edge_hi(e);
+        int span = g->items[hi].layer - g->items[lo].layer;
+        e->n_chain = span + 1;
+        e->chain = arena_alloc(r->arena, sizeof(int) * (size_t)e->n_chain);
+        e->chain[0] = lo;
+        e->chain[span] = hi;
+        for (int i = 1; i < span; i++) {
+            int it = g->n_items++;
+            /* first placed beside the node it leaves: the sweeps move it */
+            g->items[it] = (MapItem){.layer = g->items[lo].layer + i,
+                                     .h = LANE_H,
+                                     .edge = k,
+                                     .bary = g->items[lo].bary + 0.5,
+                                     .order = g->n_nodes + it};
+            e->chain[i] = it;
+        }
+    }
+}
+
+/* Sorts every layer by bary and renumbers order; idx holds all items. */
+static void sort_layers(MapGraph *g, int *idx) {
+    cmp_items_base = g->items;
+    qsort(idx, (size_t)g->n_items, sizeof(int), cmp_item_order);
+    for (int i = 0, pos = 0; i < g->n_items; i++) {
+        if (i && g->items[idx[i]].layer != g->items[idx[i - 1]].layer) pos = 0;
+        g->items[idx[i]].order = pos++;
+    }
+}
+
+/* Crossings between consecutive layers: every pair of chain segments whose
+ * ends are in opposite order (quadratic; a map has at most a few hundred). */
+static long count_crossings(const MapGraph *g) {
+    long crossings = 0;
+    for (int a = 0; a < g->n_edges; a++) {
+        const MapEdge *e = &g->edges[a];
+        for (int i = 0; i + 1 < e->n_chain; i++) {
+            const MapItem *p = &g->items[e->chain[i]], *q = &g->items[e->chain[i + 1]];
+            for (int b = a; b < g->n_edges; b++) {
+                const MapEdge *f = &g->edges[b];
+                for (int j = (b == a ? i + 1 : 0); j + 1 < f->n_chain; j++) {
+                    const MapItem *s = &g->items[f->chain[j]], *t = &g->items[f->chain[j + 1]];
+                    if (s->layer != p->layer) continue;
+                    if ((long)(p->order - s->order) * (q->order - t->order) < 0) crossings++;
+                }
+            }
+        }
+    }
+    return crossings;
+}
+
+/* Barycentre sweeps, alternately from the left and from the right, over real
+ * and virtual nodes (weighted by log(1 + count)); keeps the best order seen. */
+static void order_layers(Req *r, MapGraph *g) {
+    int n = g->n_items;
+    int *idx = arena_alloc(r->arena, sizeof(int) * (size_t)n);
+    int *best = arena_alloc(r->arena, sizeof(int) * (size_t)n);
+    double *sum = arena_alloc(r->arena, sizeof(double) * (size_t)n);
+    double *wsum = arena_alloc(r->arena, sizeof(double) * (size_t)n);
+    for (int i = 0; i < n; i++) idx[i] = i;
+    sort_layers(g, idx);
+    long best_x = count_crossings(g);
+    for (int i = 0; i < n; i++) best[i] = g->items[i].order;
+    for (int sweep = 0; sweep < SWEEPS && best_x > 0; sweep++) {
+        bool from_left = sweep % 2 == 0;
+        memset(sum, 0, sizeof(double) * (size_t)n);
+        memset(wsum, 0, sizeof(double) * (size_t)n);
+        for (int k = 0; k < g->n_edges; k++) {
+            const MapEdge *e = &g->edges[k];
+            double w = log1p((double)e->count);
+            for (int i = 0; i + 1 < e->n_chain; i++) {
+                int left = e->chain[i], right = e->chain[i + 1];
+                int v = from_left ? right : left, other = from_left ? left : right;
+                sum[v] += w * g->items[other].order;
+                wsum[v] += w;
+            }
+        }
+        for (int v = 0; v < n; v++) g->items[v].bary = wsum[v] > 0 ? sum[v] / wsum[v] : g->items[v].order;
+        sort_layers(g, idx);
+        long x = count_crossings(g);
+        if (x < best_x) {
+            best_x = x;
+            for (int i = 0; i < n; i++) best[i] = g->items[i].order;
+        }
+    }
+    for (int i = 0; i < n; i++) g->items[i].order = best[i];
+}
+
+/* Least-squares positions y[0..n) closest to want[] with y[i+1] ≥ y[i] +
+ * sep[i] (pool adjacent violators on y − cumulative separation). */
+static void place_column(int n, const double *want, const double *sep, double *y, double *pool_v, int *pool_n) {
+    int pools = 0;
+    double off = 0;
+    for (int i = 0; i < n; i++) {
+        if (i) off += sep[i - 1];
+        pool_v[pools] = want[i] - off;
+        pool_n[pools] = 1;
+        pools++;
+        while (pools > 1 && pool_v[pools - 2] > pool_v[pools - 1]) {
+            int a = pool_n[pools - 2], b = pool_n[pools - 1];
+            pool_v[pools - 2] = (pool_v[pools - 2] * a + pool_v[pools - 1] * b) / (a + b);
+            pool_n[pools - 2] = a + b;
+            pools--;
+        }
+    }
+    off = 0;
+    for (int p = 0, i = 0; p < pools; p++)
+        for (int k = 0; k < pool_n[p]; k++, i++) {
+            if (i) off += sep[i - 1];
+            y[i] = pool_v[p] + off;
+        }
+}
+
+/* Vertical centres: each column stacked, then pulled towards the mean of its
+ * neighbours' centres a few times, never closer than the gaps allow. */
+static void place_items(Req *r, MapGraph *g) {
+    int n = g->n_items;
+    int **col = arena_alloc(r->arena, sizeof(int *) * (size_t)g->n_layers);
+    int *col_n = arena_alloc(r->arena, sizeof(int) * (size_t)g->n_layers);
+    memset(col_n, 0, sizeof(int) * (size_t)g->n_layers);
+    for (int i = 0; i < n; i++) col_n[g->items[i].layer]++;
+    for (int l = 0; l < g->n_layers; l++) col[l] = arena_alloc(r->arena, sizeof(int) * (size_t)(col_n[l] + 1));
+    for (int i = 0; i < n; i++) col[g->items[i].layer][g->items[i].order] = i;
+    double *want = arena_alloc(r->arena, sizeof(double) * (size_t)n),
+           *sep = arena_alloc(r->arena, sizeof(double) * (size_t)n);
+    double *y = arena_alloc(r->arena, sizeof(double) * (size_t)n),
+           *pool_v = arena_alloc(r->arena, sizeof(double) * (size_t)n);
+    int *pool_n = arena_alloc(r->arena, sizeof(int) * (size_t)n);
+    double *sum = arena_alloc(r->arena, sizeof(double) * (size_t)n),
+           *wsum = arena_alloc(r->arena, sizeof(double) * (size_t)n);
+    for (int pass = 0; pass < 8; pass++) {
+        memset(sum, 0, sizeof(double) * (size_t)n);
+        memset(wsum, 0, sizeof(double) * (size_t)n);
+        if (pass > 0)
+            for (int k = 0; k < g->n_edges; k++) {
+                const MapEdge *e = &g->edges[k];
+                double w = log1p((double)e->count) + (e->n_chain > 2 ? 1.0 : 0.0); /* long edges straighten first */
+                for (int i = 0; i + 1 < e->n_chain; i++) {
+                    int a = e->chain[i], b = e->chain[i + 1];
+                    sum[a] += w * g->items[b].y, wsum[a] += w;
+                    sum[b] += w * g->items[a].y, wsum[b] += w;
+                }
+            }
+        for (int l = 0; l < g->n_layers; l++) {
+            for (int o = 0; o < col_n[l]; o++) {
+                const MapItem *it = &g->items[col[l][o]];
+                want[o] = pass == 0 ? 0 : wsum[col[l][o]] > 0 ? sum[col[l][o]] / wsum[col[l][o]] : it->y;
+                if (o + 1 < col_n[l]) {
+                    const MapItem *next = &g->items[col[l][o + 1]];
+                    bool boxes = it->edge < 0 && next->edge < 0;
+                    int below = col[l][o + 1];
+                    sep[o] = it->h / 2 + next->h / 2 + (boxes ? ROW_GAP : LANE_GAP) +
+                             (below < g->n_nodes && g->nodes[below].self_loop ? LOOP_H : 0);
+                }
+            }
+            place_column(col_n[l], want, sep, y, pool_v, pool_n);
+            for (int o = 0; o < col_n[l]; o++) g->items[col[l][o]].y = y[o];
+        }
+    }
+    /* shift so that the highest box (and the loop above it) starts at the margin */
+    double top = 1e300, bottom = -1e300;
+    for (int i = 0; i < n; i++) {
+        const MapItem *it = &g->items[i];
+        double t = it->y - it->h / 2 - (i < g->n_nodes && g->nodes[i].self_loop ? LOOP_H + 12 : 0);
+        if (it->edge >= 0) t -= 12; /* an edge label sits above its lane */
+        if (t < top) top = t;
+        if (it->y + it->h / 2 > bottom) bottom = it->y + it->h / 2;
+    }
+    for (int i = 0; i < n; i++) g->items[i].y += MARGIN - top;
+    g->height = bottom - top + 2 * MARGIN;
+}
+
+static void layout(Req *r, MapGraph *g) {
+    int n = g->n_nodes;
+    int *by_count = arena_alloc(r->arena, sizeof(int) * (size_t)(g->n_edges + 1));
     int state[MAP_MAX_NODES + 2] = {0};
     for (int k = 0; k < g->n_edges; k++) by_count[k] = k;
     cmp_edges_base = g->edges;
@@ -87,68 +341,66 @@ static void layout(MapGraph *g) {
     mark_back_edges(g, 0, state, by_count);
     for (int v = 0; v < n; v++) /* parts not reachable from the start */
         if (!state[v]) mark_back_edges(g, v, state, by_count);
-    free(by_count);
-    /* longest path: relax forward edges n times (n ≤ 44, edges ≤ a few hundred) */
-    for (int v = 0; v < n; v++) g->nodes[v].layer = 0;
-    for (int it = 0; it < n; it++) {
-        bool changed = false;
-        for (int k = 0; k < g->n_edges; k++) {
-            MapEdge *e = &g->edges[k];
-            if (e->back || e->from == e->to || g->nodes[e->to].kind == 1) continue;
-            if (g->nodes[e->to].layer < g->nodes[e->from].layer + 1) {
-                g->nodes[e->to].layer = g->nodes[e->from].layer + 1;
-                changed = true;
-            }
-        }
-        if (!changed) break;
+    MapItem layered[MAP_MAX_NODES + 2];
+    assign_layers(g, layered);
+    make_chains(r, g, layered);
+    order_layers(r, g);
+    place_items(r, g);
+    g->col_x = arena_alloc(r->arena, sizeof(double) * (size_t)g->n_layers);
+    g->col_w = arena_alloc(r->arena, sizeof(double) * (size_t)g->n_layers);
+    double x = MARGIN;
+    for (int l = 0; l < g->n_layers; l++) {
+        g->col_w[l] = l == 0 || l == g->n_layers - 1 ? TERM_W : NODE_W;
+        g->col_x[l] = x;
+        x += g->col_w[l] + COL_GAP;
     }
-    int max_layer = 0;
-    for (int v = 0; v < n; v++)
-        if (g->nodes[v].kind != 2 && g->nodes[v].layer > max_layer) max_layer = g->nodes[v].layer;
-    g->nodes[1].layer = max_layer + 1; /* the end node last */
-    g->n_layers = max_layer + 2;
-    /* order within layers: initial by node index (activities by frequency), then barycentre sweeps */
-    int idx[MAP_MAX_NODES + 2];
-    for (int v = 0; v < n; v++) g->nodes[v].bary = v, idx[v] = v;
-    cmp_nodes_base = g->nodes;
-    qsort(idx, (size_t)n, sizeof(int), cmp_node_order);
-    for (int i = 0, pos = 0; i < n; i++) {
-        if (i && g->nodes[idx[i]].layer != g->nodes[idx[i - 1]].layer) pos = 0;
-        g->nodes[idx[i]].order = pos++;
-    }
-    for (int sweep = 0; sweep < 8; sweep++) {
-        bool down = sweep % 2 == 0;
-        for (int v = 0; v < n; v++) {
-            double sum = 0, w = 0;
-            for (int k = 0; k < g->n_edges; k++) {
-                const MapEdge *e = &g->edges[k];
-                int other = -1;
-                if (down && e->to == v && g->nodes[e->from].layer < g->nodes[v].layer) other = e->from;
-                if (!down && e->from == v && g->nodes[e->to].layer > g->nodes[v].layer) other = e->to;
-                if (other < 0) continue;
-                double weight = log1p((double)e->count);
-                sum += weight * g->nodes[other].order;
-                w += weight;
-            }
-            g->nodes[v].bary = w > 0 ? sum / w : g->nodes[v].order;
-        }
-        qsort(idx, (size_t)n, sizeof(int), cmp_node_order);
-        for (int i = 0, pos = 0; i < n; i++) {
-            if (i && g->nodes[idx[i]].layer != g->nodes[idx[i - 1]].layer) pos = 0;
-            g->nodes[idx[i]].order = pos++;
-        }
-    }
-    int per_layer[MAP_MAX_NODES + 2] = {0}, tallest = 1;
-    for (int v = 0; v < n; v++) {
-        int c = ++per_layer[g->nodes[v].layer];
-        if (c > tallest) tallest = c;
-    }
+    g->width = x - COL_GAP + MARGIN;
     for (int v = 0; v < n; v++) {
         MapNode *m = &g->nodes[v];
-        double col_h = per_layer[m->layer] * (NODE_H + ROW_GAP) - ROW_GAP;
-        double top = MARGIN + ((tallest * (NODE_H + ROW_GAP) - ROW_GAP) - col_h) / 2;
-        m->x = MARGIN + m->layer * (NODE_W + COL_GAP);
-        m->y = top + m->order * (NODE_H + ROW_GAP);
+        const MapItem *it = &g->items[v];
+        m->x = g->col_x[it->layer];
+        m->y = it->y - NODE_H / 2.0;
+    }
+}
+
+/* Where edges meet a box: spread down its side in the order of the items
+ * they come from, so that they do not cross at the box (start and end: the
+ * circle's centre line). */
+static _Thread_local const double *cmp_port_key;
+static int cmp_port(const void *a, const void *b) {
+    double x = cmp_port_key[*(const int *)a], y = cmp_port_key[*(const int *)b];
+    return (x > y) - (x < y);
+}
+
+static void assign_ports(Req *r, MapGraph *g) {
+    int *side = arena_alloc(r->arena, sizeof(int) * (size_t)(2 * g->n_edges + 1));
+    double *key = arena_alloc(r->arena, sizeof(double) * (size_t)(2 * g->n_edges + 1));
+    for (int v = 0; v < g->n_nodes; v++) {
+        const MapNode *m = &g->nodes[v];
+        for (int right = 0; right < 2; right++) {
+            int n = 0;
+            /* the right side holds the lower-layer ends (chain[0]), the left side the higher-layer ends */
+            for (int k = 0; k < g->n_edges; k++) {
+                const MapEdge *e = &g->edges[k];
+                if (!e->chain) continue;
+                int end = right ? 0 : e->n_chain - 1, next = right ? 1 : e->n_chain - 2;
+                if (e->chain[end] != v) continue;
+                side[n] = 2 * k + (right ? 0 : 1);
+                key[n] = g->items[e->chain[next]].y + (e->back ? 0.5 : 0); /* a 2-cycle: the back edge below */
+                n++;
+            }
+            int *slot = arena_alloc(r->arena, sizeof(int) * (size_t)(n + 1));
+            for (int i = 0; i < n; i++) slot[i] = i;
+            cmp_port_key = key;
+            qsort(slot, (size_t)n, sizeof(int), cmp_port);
+            for (int i = 0; i < n; i++) {
+                int s = side[slot[i]];
+                MapEdge *e = &g->edges[s / 2];
+                double y = m->kind ? m->y + NODE_H / 2.0 : m->y + 8 + (NODE_H - 16) * (i + 1.0) / (n + 1.0);
+                if (s % 2 == 0) e->port_lo = y;
+                else e->port_hi = y;
+            }
+        }
     }
 }
 
@@ -175,6 +427,7 @@ static int shown_edges(Req *r, int n_edges) {
 }
 
 static void build_graph(Req *r, const Analysis *an, MapGraph *g) {
+    memset(g, 0, sizeof *g);
     g->nodes[0] = (MapNode){.kind = 1, .act = -1};
     g->nodes[1] = (MapNode){.kind = 2, .act = -1};
     g->n_nodes = 2;
@@ -199,15 +452,66 @@ static void build_graph(Req *r, const Analysis *an, MapGraph *g) {
             if (an->activities[i].activity == e->to) to = node_of_act[i];
         }
         if (from < 0 || to < 0) continue;
-        g->edges[g->n_edges++] = (MapEdge){from, to, e->count, e->waiting.mean, false};
+        g->edges[g->n_edges++] = (MapEdge){.from = from, .to = to, .count = e->count, .wait_mean_ms = e->waiting.mean};
     }
     for (int i = 0; i < n_acts && i < 4096; i++) {
         if (node_of_act[i] < 0) continue;
         if (an->activities[i].start_count > 0)
-            g->edges[g->n_edges++] = (MapEdge){0, node_of_act[i], an->activities[i].start_count, -1, false};
+            g->edges[g->n_edges++] =
+                (MapEdge){.from = 0, .to = node_of_act[i], .count = an->activities[i].start_count, .wait_mean_ms = -1};
         if (an->activities[i].end_count > 0)
-            g->edges[g->n_edges++] = (MapEdge){node_of_act[i], 1, an->activities[i].end_count, -1, false};
+            g->edges[g->n_edges++] =
+                (MapEdge){.from = node_of_act[i], .to = 1, .count = an->activities[i].end_count, .wait_mean_ms = -1};
     }
+}
+
+/* x where an edge leaves (right side) or enters (left side) a node. */
+static double port_x(const MapGraph *g, int v, bool right) {
+    const MapNode *m = &g->nodes[v];
+    if (m->kind) return m->x + TERM_W / 2.0 + (right ? TERM_R : -TERM_R);
+    return right ? m->x + NODE_W : m->x;
+}
+
+/* The edge's path: lower-layer node → each lane (straight across its column)
+ * → higher-layer node, joined by cubic curves with horizontal tangents in the
+ * gaps between columns (x stays inside the gap: the curve meets no box), then
+ * reversed for a back edge. The label goes on the middle lane, or halfway
+ * across the gap of a short edge. */
+static const char *edge_path(Req *r, const MapGraph *g, const MapEdge *e, double *lx, double *ly) {
+    int n_pts = 2 * e->n_chain - 2;
+    double *px = arena_alloc(r->arena, sizeof(double) * (size_t)n_pts);
+    double *py = arena_alloc(r->arena, sizeof(double) * (size_t)n_pts);
+    int k = 0;
+    px[k] = port_x(g, e->chain[0], true), py[k++] = e->port_lo;
+    for (int i = 1; i + 1 < e->n_chain; i++) {
+        const MapItem *it = &g->items[e->chain[i]];
+        px[k] = g->col_x[it->layer], py[k++] = it->y;
+        px[k] = g->col_x[it->layer] + g->col_w[it->layer], py[k++] = it->y;
+    }
+    px[k] = port_x(g, e->chain[e->n_chain - 1], false), py[k++] = e->port_hi;
+    if (e->n_chain > 2) {
+        const MapItem *mid = &g->items[e->chain[e->n_chain / 2]];
+        *lx = g->col_x[mid->layer] + g->col_w[mid->layer] / 2, *ly = mid->y - 4;
+    } else *lx = (px[0] + px[1]) / 2, *ly = (py[0] + py[1]) / 2 - 4;
+    if (e->back)
+        for (int i = 0; i < n_pts / 2; i++) {
+            double tx = px[i], ty = py[i];
+            px[i] = px[n_pts - 1 - i], py[i] = py[n_pts - 1 - i];
+            px[n_pts - 1 - i] = tx, py[n_pts - 1 - i] = ty;
+        }
+    Buf b = {0};
+    buf_printf(&b, "M%.1f %.1f", px[0], py[0]);
+    for (int i = 1; i < n_pts; i++) {
+        if (i % 2 == 0) { /* across a lane */
+            buf_printf(&b, "L%.1f %.1f", px[i], py[i]);
+            continue;
+        }
+        double mx = (px[i - 1] + px[i]) / 2;
+        buf_printf(&b, "C%.1f %.1f %.1f %.1f %.1f %.1f", mx, py[i - 1], mx, py[i], px[i], py[i]);
+    }
+    const char *d = arena_strdup(r->arena, buf_cstr(&b));
+    buf_free(&b);
+    return d;
 }
 
 static void draw_edge(Req *r, const MapGraph *g, const MapEdge *e, int64_t max_count, double max_wait,
@@ -217,53 +521,38 @@ static void draw_edge(Req *r, const MapGraph *g, const MapEdge *e, int64_t max_c
     int cls = performance && e->wait_mean_ms >= 0 ? wait_class(e->wait_mean_ms, max_wait) : -1;
     const char *label =
         performance && e->wait_mean_ms >= 0 ? eventlogs_fmt_duration(r->arena, e->wait_mean_ms) : html_int(r, e->count);
-    double x1, y1, x2, y2, c1x, c1y, c2x, c2y, lx, ly;
-    if (e->from == e->to) { /* self-loop: an arc above the node */
-        x1 = a->x + NODE_W * 0.35, y1 = a->y, x2 = a->x + NODE_W * 0.65, y2 = a->y;
-        c1x = x1 - 10, c1y = a->y - 34, c2x = x2 + 10, c2y = a->y - 34;
-        lx = a->x + NODE_W / 2.0, ly = a->y - 28;
-    } else if (b->layer > a->layer) { /* forward: right side to left side */
-        x1 = a->x + NODE_W, y1 = a->y + NODE_H / 2.0, x2 = b->x, y2 = b->y + NODE_H / 2.0;
-        double dx = (x2 - x1) * 0.5;
-        c1x = x1 + dx, c1y = y1, c2x = x2 - dx, c2y = y2;
-        lx = (x1 + x2) / 2, ly = (y1 + y2) / 2 - 4;
-    } else { /* backward (a cycle): bottom to bottom, bowed below */
-        x1 = a->x + NODE_W * 0.4, y1 = a->y + NODE_H, x2 = b->x + NODE_W * 0.6, y2 = b->y + NODE_H;
-        double drop = 40 + 12 * (a->layer - b->layer);
-        double low = (y1 > y2 ? y1 : y2) + drop;
-        c1x = x1, c1y = low, c2x = x2, c2y = low;
-        lx = (x1 + x2) / 2, ly = low - 0.25 * drop;
-    }
+    double lx, ly;
+    const char *d;
+    if (e->from == e->to) { /* self-loop: a small arc over the box's top right corner */
+        double x1 = a->x + NODE_W - 40, x2 = a->x + NODE_W - 14, top = a->y - LOOP_H;
+        d = arena_printf(r->arena, "M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", x1, a->y, x1 - 4, top, x2 + 4, top, x2,
+                         a->y);
+        lx = (x1 + x2) / 2, ly = top - 2;
+    } else d = edge_path(r, g, e, &lx, &ly);
     const char *kind = cls < 0 ? "freq" : arena_printf(r->arena, "w%d", cls);
+    const char *shape = e->from == e->to ? " self" : e->back ? " back" : "";
     html_printf(r,
                 "<g class=\"map-edge\"><title>%s → %s: %s</title>"
-                "<path class=\"edge-%s\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f\" stroke-width=\"%.1f\""
-                " marker-end=\"url(#evm-%s)\"/>",
-                a->name ? a->name : "●", b->name ? b->name : "■", label, kind, x1, y1, c1x, c1y, c2x, c2y, x2, y2,
-                width, kind);
+                "<path class=\"edge-%s%s\" d=\"%s\" stroke-width=\"%.1f\" marker-end=\"url(#evm-%s)\"/>",
+                a->name ? a->name : "●", b->name ? b->name : "■", label, kind, shape, d, width, kind);
     html_printf(r, "<text class=\"edge-label\" x=\"%.1f\" y=\"%.1f\">%s</text></g>", lx, ly, label);
 }
 
 void eventlogs_render_map(Req *r, const Analysis *an, bool performance) {
     MapGraph g;
     build_graph(r, an, &g);
-    layout(&g);
+    layout(r, &g);
+    assign_ports(r, &g);
     int64_t max_count = 1;
     double max_wait = 0;
     for (int k = 0; k < g.n_edges; k++) {
         if (g.edges[k].count > max_count) max_count = g.edges[k].count;
         if (g.edges[k].wait_mean_ms > max_wait) max_wait = g.edges[k].wait_mean_ms;
     }
-    int tallest = 1;
-    int per_layer[MAP_MAX_NODES + 2] = {0};
-    for (int v = 0; v < g.n_nodes; v++)
-        if (++per_layer[g.nodes[v].layer] > tallest) tallest = per_layer[g.nodes[v].layer];
-    double w = 2 * MARGIN + g.n_layers * (NODE_W + COL_GAP) - COL_GAP;
-    double h = 2 * MARGIN + tallest * (NODE_H + ROW_GAP) - ROW_GAP + 90;
     html_printf(r,
-                "<svg class=\"process-map%s\" viewBox=\"0 -30 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\""
+                "<svg class=\"process-map%s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\""
                 " aria-labelledby=\"map-title\"><title id=\"map-title\">%s</title><defs>",
-                performance ? " perf" : "", w, h + 30, w, h + 30,
+                performance ? " perf" : "", g.width, g.height, g.width, g.height,
                 T(r, performance ? "eventlogs.map.title_perf" : "eventlogs.map.title_freq"));
     static const char *const kinds[] = {"freq", "w0", "w1", "w2", "w3", "w4"};
     for (int k = 0; k < 6; k++)
@@ -278,12 +567,12 @@ void eventlogs_render_map(Req *r, const Analysis *an, bool performance) {
     for (int v = 0; v < g.n_nodes; v++) {
         const MapNode *m = &g.nodes[v];
         if (m->kind) {
+            double cx = m->x + TERM_W / 2.0, cy = m->y + NODE_H / 2.0;
             html_printf(r,
-                        "<g class=\"map-terminal\"><title>%s</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"14\"/>"
+                        "<g class=\"map-terminal\"><title>%s</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\"/>"
                         "<text x=\"%.1f\" y=\"%.1f\">%s</text></g>",
-                        T(r, m->kind == 1 ? "eventlogs.map.start" : "eventlogs.map.end"), m->x + NODE_W / 2.0,
-                        m->y + NODE_H / 2.0, m->x + NODE_W / 2.0, m->y + NODE_H / 2.0 + 30,
-                        T(r, m->kind == 1 ? "eventlogs.map.start" : "eventlogs.map.end"));
+                        T(r, m->kind == 1 ? "eventlogs.map.start" : "eventlogs.map.end"), cx, cy, TERM_R, cx,
+                        cy + TERM_R + 16, T(r, m->kind == 1 ? "eventlogs.map.start" : "eventlogs.map.end"));
             continue;
         }
         const AnlActivity *act = &an->activities[m->act];

@@ -128,6 +128,13 @@ int runs_sop_analysis(Req *r, int64_t sop_id, bool finished_only, EventLog **log
 /* A duration as "1:05:03" (h:mm:ss; "2d 01:00:00" past a day). Arena memory. */
 const char *runs_fmt_duration(Req *r, int64_t ms);
 
+/* ---- demo (runs_demo.c) ---- */
+/* Weeks of realistic runs of the demo's refund and delivery-exception SOPs,
+ * replayed through the model by the people who do each step: finished runs,
+ * skips, a bypassed conditional step, two open runs and a cancelled one.
+ * Needs the demo's people and SOPs (sops_demo_seed). 0, or -1 after req_fail. */
+int runs_demo_seed(Req *r);
+
 /* ---- JSON ---- */
 void runs_json(JsonW *w, const Run *run, int64_t now_ms);
 void runs_step_json(JsonW *w, const RunStep *s, int64_t now_ms);

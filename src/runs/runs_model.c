@@ -12,6 +12,7 @@
 #include "../eventlogs/eventlogs.h"
 #include "../tasks/tasks.h"
 #include "runs.h"
+#include "runs_internal.h"
 
 #define DB_FAIL(r)    req_fail((r), 503, NULL, "error.db_unavailable")
 #define DB_FAIL_TX(r) req_fail_tx((r), 503, NULL, "error.db_unavailable")
@@ -20,6 +21,11 @@
 #define RUNS_LOCK_REVIEW 0x5256570000000000LL
 
 /* ======================= values ======================= */
+
+/* The clock of run actions: real time, unless the demo set one. */
+static _Thread_local int64_t clock_ms;
+void runs_clock_set(int64_t ms) { clock_ms = ms; }
+int64_t runs_clock_ms(void) { return clock_ms ? clock_ms : time_now_ms(); }
 
 bool runs_status_valid(const char *s) {
     return s && (strcmp(s, "open") == 0 || strcmp(s, "done") == 0 || strcmp(s, "cancelled") == 0);
@@ -133,7 +139,7 @@ static const char *run_snapshot(Req *r, const Run *run) {
     Buf b = {0};
     JsonW w;
     jw_init(&w, &b);
-    runs_json(&w, run, time_now_ms());
+    runs_json(&w, run, runs_clock_ms());
     const char *s = arena_strdup(r->arena, buf_cstr(&b));
     buf_free(&b);
     return s;
@@ -143,7 +149,7 @@ static const char *step_snapshot(Req *r, const RunStep *s) {
     Buf b = {0};
     JsonW w;
     jw_init(&w, &b);
-    runs_step_json(&w, s, time_now_ms());
+    runs_step_json(&w, s, runs_clock_ms());
     const char *out = arena_strdup(r->arena, buf_cstr(&b));
     buf_free(&b);
     return out;
@@ -156,12 +162,16 @@ static const char *step_snapshot(Req *r, const RunStep *s) {
     " r.started_by, u.name, r.started_at, r.finished_at, r.version,"                                                   \
     " (SELECT COUNT(*) FROM run_steps s WHERE s.run_id = r.id),"                                                       \
     " (SELECT COUNT(*) FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('done', 'skipped')),"                   \
-    " (SELECT MIN(s.position) FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('pending', 'in_progress'))"
+    " (SELECT MIN(s.position) FROM run_steps s JOIN sop_steps p ON p.id = s.step_id WHERE s.run_id = r.id"             \
+    "  AND (s.status = 'in_progress' OR (s.status = 'pending' AND NOT (p.conditional <> 0 AND EXISTS"                  \
+    "  (SELECT 1 FROM run_steps l WHERE l.run_id = r.id AND l.position > s.position AND l.status <> 'pending')))))"
 #define RUN_FROM " FROM runs r JOIN teams tm ON tm.id = r.team_id LEFT JOIN users u ON u.id = r.started_by"
 
 static int64_t col_int0(DbStmt *st, int c) { return db_col_null(st, c) ? 0 : db_col_int(st, c); }
 
-/* Fills a run from a RUN_COLS row; *current_position: the first unfinished step (0: none). */
+/* Fills a run from a RUN_COLS row; *current_position: the first step in
+ * progress or still to do (0: none) — a pending conditional step that a later
+ * step has passed over (bypassed) is not current. */
 static void run_from_row(Req *r, DbStmt *st, Run *run, int *current_position) {
     memset(run, 0, sizeof *run);
     Arena *a = r->arena;
@@ -363,9 +373,14 @@ int runs_get(Req *r, int64_t id, Run *out) {
 int runs_start(Req *r, int64_t sop_id, const char *reference, Run *out) {
     int64_t version_id;
     SopVersion *v;
-    if (sops_active_version(r, sop_id, &version_id) != 0 || sops_version_load(r, version_id, &v) != 0) return -1;
-    if (v->n_steps < 1) return req_fail(r, 422, "sop_id", "runs.error.no_steps");
+    /* The active version is read inside the write transaction: a publish
+     * committing meanwhile cannot leave the run on a superseded version. */
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
+    if (sops_active_version(r, sop_id, &version_id) != 0 || sops_version_load(r, version_id, &v) != 0) {
+        db_rollback(r->db);
+        return -1;
+    }
+    if (v->n_steps < 1) return req_fail_tx(r, 422, "sop_id", "runs.error.no_steps");
     DbStmt *st;
     if (db_prepare(r->db, "SELECT id FROM runs WHERE sop_id = ?1 AND reference = ?2 AND deleted_at IS NULL", &st) !=
         DB_OK)
@@ -376,7 +391,7 @@ int runs_start(Req *r, int64_t sop_id, const char *reference, Run *out) {
     db_finalize(st);
     if (rc < 0) return DB_FAIL_TX(r);
     if (rc == DB_ROW) return req_fail_tx(r, 409, "reference", "runs.error.reference_taken");
-    int64_t log_id = 0, now = time_now_ms(), id = 0;
+    int64_t log_id = 0, now = runs_clock_ms(), id = 0;
     if (eventlogs_run_log(r, sop_id, v->team_id, v->title, &log_id) != 0) {
         db_rollback(r->db);
         return -1;
@@ -614,7 +629,7 @@ static int finish_if_complete(Req *r, const Run *run) {
                    " AND status = 'open'",
                    &st) != DB_OK)
         return DB_FAIL_TX(r);
-    db_bind_int(st, 1, time_now_ms());
+    db_bind_int(st, 1, runs_clock_ms());
     db_bind_int(st, 2, run->id);
     int rc = db_step(st);
     db_finalize(st);
@@ -632,7 +647,7 @@ int runs_step_act(Req *r, int64_t run_id, int64_t step_id, RunAction act, int64_
     if (expected >= 0 && s->version != expected) return req_fail_tx(r, 412, "version", "error.stale");
     if (check_action(r, &run, k, act) != 0) return -1;
     const char *before = step_snapshot(r, s);
-    int64_t now = time_now_ms();
+    int64_t now = runs_clock_ms();
     DbStmt *st;
     int prc;
     if (act == RUN_STEP_START)
@@ -709,7 +724,7 @@ int runs_step_check(Req *r, int64_t run_id, int64_t step_id, int item, bool chec
         db_bind_int(st, 2, item);
         if (r->who->user_id) db_bind_int(st, 3, r->who->user_id);
         else db_bind_null(st, 3);
-        db_bind_int(st, 4, time_now_ms());
+        db_bind_int(st, 4, runs_clock_ms());
     } else {
         if (db_prepare(r->db, "DELETE FROM run_checks WHERE run_step_id = ?1 AND item = ?2", &st) != DB_OK)
             return DB_FAIL_TX(r);
@@ -743,13 +758,26 @@ int runs_cancel(Req *r, int64_t run_id, int64_t expected, Run *out) {
                    " AND version = ?3 AND status = 'open' RETURNING id",
                    &st) != DB_OK)
         return DB_FAIL_TX(r);
-    db_bind_int(st, 1, time_now_ms());
+    db_bind_int(st, 1, runs_clock_ms());
     db_bind_int(st, 2, run_id);
     db_bind_int(st, 3, run.version);
     int rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return DB_FAIL_TX(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
+    /* A step in progress ends with the XES lifecycle transition ate_abort
+     * (IEEE 1849 "activity instance aborted"), so the log says why its start
+     * has no completion; the analysis keeps it as an event that makes no
+     * instance. Pending steps never happened: no event. */
+    int64_t now = runs_clock_ms();
+    for (int i = 0; i < run.n_run_steps; i++) {
+        const RunStep *s = &run.steps[i];
+        if (strcmp(s->status, "in_progress") != 0 || !s->def) continue;
+        if (eventlogs_append(r, run.log_id, run.reference, s->def->name, r->who->name, "ate_abort", now) != 0) {
+            db_rollback(r->db);
+            return -1;
+        }
+    }
     Run after;
     if (runs_get(r, run_id, &after) != 0) return DB_FAIL_TX(r);
     bool recorded = false; /* the run is a case of the log once a step was started or skipped */
@@ -806,10 +834,10 @@ int runs_sop_analysis(Req *r, int64_t sop_id, bool finished_only, EventLog **log
     AnlOptions opt = {.model = rc == 0 ? model : NULL};
     if (finished_only) {
         opt.filter.attr_key = "run_status", opt.filter.attr_value = "done";
-        /* The engine refuses a filter on a value the log lacks: no finished
-         * run yet is an empty analysis (with the model). */
-        if (strpool_find(&(*log)->attr_values, "done", 4) == EVLOG_NONE ||
-            strpool_find(&(*log)->attr_keys, "run_status", 10) == EVLOG_NONE) {
+        /* An unknown value selects no case, but the engine refuses an unknown
+         * key: a log with no run yet has no run_status key — an empty analysis
+         * (with the model). */
+        if (strpool_find(&(*log)->attr_keys, "run_status", 10) == EVLOG_NONE) {
             evlog_free(*log);
             *log = evlog_new();
             if (!*log) return DB_FAIL(r);

@@ -222,7 +222,9 @@ static void step_item(Req *r, const Run *run, const RunStep *s, int64_t now) {
     html_printf(r, "<li class=\"run-step step-%s\" id=\"step-%lld\">", s->status, (long long)s->step_id);
     html_printf(r, "<div class=\"run-step-head\"><span class=\"step-no\" aria-hidden=\"true\">%d</span><h3>%s</h3>",
                 s->position, d ? d->name : "?");
-    html_printf(r, "<span class=\"status step-status-%s\">%s</span></div>", s->status, step_status_label(r, s->status));
+    /* A conditional step passed over reads "not applicable", not "pending". */
+    const char *shown = s->bypassed ? "bypassed" : s->status;
+    html_printf(r, "<span class=\"status step-status-%s\">%s</span></div>", shown, step_status_label(r, shown));
     html_raw(r, "<ul class=\"run-step-facts\">");
     if (d && d->parallel_group)
         html_printf(r, "<li class=\"badge\">%s</li>",
@@ -427,22 +429,20 @@ static void fitness_table(Req *r, const Analysis *an, Run *runs, int n_runs) {
 
 static void steps_table(Req *r, const Analysis *an) {
     html_printf(r, "<h3>%s</h3>", T(r, "runs.an.steps"));
+    /* The comparison first (standard, duration at its share, findings), the
+     * counts last: on a phone the table scrolls sideways and the first
+     * columns are what a supervisor came for. */
     html_printf(r,
                 "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table class=\"list "
                 "conformance\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">p50</th><th scope=\"col\">p90</th><th scope=\"col\">%s</th>"
                 "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                T(r, "runs.an.steps"), T(r, "runs.an.step"), T(r, "runs.an.runs"), T(r, "runs.an.skips"),
-                T(r, "runs.an.skip_share"), T(r, "runs.standard"), T(r, "runs.an.at_share"), T(r, "runs.an.flags"));
+                T(r, "runs.an.steps"), T(r, "runs.an.step"), T(r, "runs.standard"), T(r, "runs.an.at_share"),
+                T(r, "runs.an.flags"), T(r, "runs.an.runs"), T(r, "runs.an.skips"), T(r, "runs.an.skip_share"));
     for (int i = 0; i < an->n_steps; i++) {
         const AnlStepCheck *c = &an->steps[i];
         const PmStep *m = an->model && c->step >= 0 && c->step < an->model->n_steps ? &an->model->steps[c->step] : NULL;
-        html_printf(r, "<tr class=\"%s\"><td>%s</td><td>%lld</td><td>%lld</td><td>%s</td>",
-                    c->breaks_time_standard ? "late" : "", m ? m->name : "?", (long long)c->runs, (long long)c->skips,
-                    pct(r, c->skip_share));
-        if (c->service.count)
-            html_printf(r, "<td>%s</td><td>%s</td>", secs(r, c->service.median), secs(r, c->service.p90));
-        else html_raw(r, "<td>—</td><td>—</td>");
+        html_printf(r, "<tr class=\"%s\"><td>%s</td>", c->breaks_time_standard ? "late" : "", m ? m->name : "?");
         if (m && m->time_standard_ms > 0)
             html_printf(r, "<td>%s <span class=\"muted\">(%s)</span></td><td class=\"%s\">%s</td>",
                         secs(r, (double)m->time_standard_ms), pct(r, m->time_share),
@@ -453,7 +453,12 @@ static void steps_table(Req *r, const Analysis *an) {
         if (c->breaks_time_standard) html_printf(r, "<li class=\"flag flag-over\">%s</li>", T(r, "runs.an.breaks"));
         if (c->mostly_skipped) html_printf(r, "<li class=\"flag\">%s</li>", T(r, "runs.an.mostly_skipped"));
         if (c->order_free) html_printf(r, "<li class=\"flag\">%s</li>", T(r, "runs.an.order_free"));
-        html_raw(r, "</ul></td></tr>");
+        html_raw(r, "</ul></td>");
+        if (c->service.count)
+            html_printf(r, "<td>%s</td><td>%s</td>", secs(r, c->service.median), secs(r, c->service.p90));
+        else html_raw(r, "<td>—</td><td>—</td>");
+        html_printf(r, "<td>%lld</td><td>%lld</td><td>%s</td></tr>", (long long)c->runs, (long long)c->skips,
+                    pct(r, c->skip_share));
     }
     html_raw(r, "</tbody></table></div>");
     bool any = false;

@@ -291,9 +291,10 @@ void sops_flow_svg(Req *r, const SopVersion *v) {
     const char *title = i18n_fmt(r->arena, r->locale, "sops.flow.title", 2,
                                  (const char *[]){v->title, arena_printf(r->arena, "%d", v->number)});
     html_printf(r,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sop-flow\" role=\"img\" width=\"%d\" height=\"%d\" "
-                "viewBox=\"0 0 %d %d\" aria-labelledby=\"flow-title-%lld flow-desc-%lld\">",
-                width, height, width, height, vid, vid);
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sop-flow %s\" role=\"img\" width=\"%d\" "
+                "height=\"%d\" viewBox=\"0 0 %d %d\" aria-labelledby=\"flow-title-%lld flow-desc-%lld\">",
+                /* wide (parallel groups): a phone scrolls it rather than shrinking its text below legibility */
+                width > 420 ? "sop-flow-wide" : "sop-flow-narrow", width, height, width, height, vid, vid);
     html_printf(r, "<title id=\"flow-title-%lld\">%s</title><desc id=\"flow-desc-%lld\">%s</desc>", vid, title, vid,
                 describe(r, v, blocks, nb));
     html_printf(r,

@@ -33,6 +33,13 @@ static int64_t form_int(Req *r, const char *name, const char *field, int64_t dfl
     return n;
 }
 
+/* A form_int that fits an int; anything outside -1..1,000,000 becomes -1,
+ * which every small field's rule refuses. */
+static int form_small(Req *r, const char *name, const char *field, int dflt) {
+    int64_t v = form_int(r, name, field, dflt);
+    return v >= -1 && v <= 1000000 ? (int)v : -1;
+}
+
 static const char *form_text(Req *r, const char *name, const char *field, int max) {
     const char *out = "";
     const char *v = req_form(r, name);
@@ -93,13 +100,16 @@ static void read_steps(Req *r, SopStep **out, int *n_out) {
         p->role = form_text(r, NAME("role"), FIELD("role"), 200);
         p->owner_id = form_int(r, NAME("owner_id"), FIELD("owner_id"), 0);
         p->resources = form_multi(r, NAME("resources"), FIELD("resources"), 1000);
+        /* Out-of-range numbers become values sops_check_steps refuses (a
+         * huge minute count must not overflow × 60, nor an int cast wrap
+         * into the valid range). */
         int64_t minutes = form_int(r, NAME("time_min"), FIELD("time_standard_s"), 0);
-        p->time_standard_s = minutes * 60;
-        p->time_share_pct = (int)form_int(r, NAME("share"), FIELD("time_share_pct"), 90);
+        p->time_standard_s = minutes >= 0 && minutes <= 366LL * 1440 ? minutes * 60 : -1;
+        p->time_share_pct = form_small(r, NAME("share"), FIELD("time_share_pct"), 90);
         p->quality = form_multi(r, NAME("quality"), FIELD("quality"), 2000);
         read_checklist(r, req_form(r, NAME("checklist")), p, FIELD("checklist"));
         p->instructions_md = form_multi(r, NAME("instructions"), FIELD("instructions_md"), 20000);
-        p->parallel_group = (int)form_int(r, NAME("group"), FIELD("parallel_group"), 0);
+        p->parallel_group = form_small(r, NAME("group"), FIELD("parallel_group"), 0);
         p->conditional = req_form(r, NAME("conditional")) != NULL;
         p->condition = form_text(r, NAME("condition"), FIELD("condition"), 500);
         p->position = i + 1;

@@ -2,20 +2,19 @@
  * steps (names unique within a version, time and quality standards, parallel
  * groups, conditions), drafts changed in place, a new draft copied from the
  * published version, publishing (the previous published version becomes
- * superseded and stays readable), retiring, the review cycle and
- * suggestions with one vote per person. Every change runs in one write
- * transaction with its audit row and bumps the SOP's version (the whole
- * document's ETag). No HTML or HTTP here. */
+ * superseded and stays readable), retiring, the review cycle, and the route
+ * scope resolvers. Every change runs in one write transaction with its audit
+ * row and bumps the SOP's version (the whole document's ETag). Suggestions
+ * and votes live in sops_suggest.c. No HTML or HTTP here. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/timeutil.h"
 #include "../base/utf8.h"
 #include "sops.h"
+#include "sops_internal.h"
 
-#define DB_FAIL(r) req_fail((r), 503, NULL, "error.db_unavailable")
-#define TX_FAIL(r) req_fail_tx((r), 503, NULL, "error.db_unavailable")
-#define DAY_MS     (86400LL * 1000)
+#define DAY_MS (86400LL * 1000)
 
 /* ======================= values ======================= */
 
@@ -29,23 +28,6 @@ bool sops_suggestion_status_valid(const char *s) {
 bool sops_review_due(const Sop *s, int64_t now_ms) {
     return strcmp(s->status, "active") == 0 && s->review_every_days > 0 && s->next_review_at &&
            s->next_review_at <= now_ms;
-}
-
-static int64_t col_int0(DbStmt *st, int c) { return db_col_null(st, c) ? 0 : db_col_int(st, c); }
-static const char *col_str(Req *r, DbStmt *st, int c) {
-    const char *s = db_col_text(st, c);
-    return arena_strdup(r->arena, s ? s : "");
-}
-static void bind_opt(DbStmt *st, int idx, int64_t v) {
-    if (v) db_bind_int(st, idx, v);
-    else db_bind_null(st, idx);
-}
-
-/* Runs a statement that returns no rows (or ignores them). 0 or -1. */
-static int run(DbStmt *st) {
-    int rc = db_step(st);
-    db_finalize(st);
-    return rc < 0 ? -1 : 0;
 }
 
 /* ======================= JSON ======================= */
@@ -134,26 +116,6 @@ void sops_version_json(JsonW *w, const SopVersion *v, bool with_steps) {
     jw_obj_end(w);
 }
 
-void sops_suggestion_json(JsonW *w, const SopSuggestion *s) {
-    jw_obj_begin(w);
-    jw_kint(w, "id", s->id);
-    jw_kint(w, "sop_id", s->sop_id);
-    jw_key(w, "step_id");
-    if (s->step_id) jw_int(w, s->step_id);
-    else jw_null(w);
-    jw_kstr(w, "step_name", s->step_name);
-    jw_kint(w, "author_id", s->author_id);
-    jw_kstr(w, "author_name", s->author_name);
-    jw_kstr(w, "text", s->text);
-    jw_kstr(w, "status", s->status);
-    jw_kint(w, "votes", s->votes);
-    jw_kbool(w, "voted", s->voted);
-    jw_kint(w, "version", s->version);
-    jw_ktime(w, "created_at", s->created_at);
-    jw_ktime(w, "updated_at", s->updated_at);
-    jw_obj_end(w);
-}
-
 static const char *sop_snapshot(Req *r, const Sop *s) {
     Buf b = {0};
     JsonW w;
@@ -172,16 +134,6 @@ static const char *version_snapshot(Req *r, const SopVersion *v) {
     buf_free(&b);
     return out;
 }
-static const char *suggestion_snapshot(Req *r, const SopSuggestion *s) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    sops_suggestion_json(&w, s);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 /* ======================= queries ======================= */
 
 #define SOP_COLS                                                                                                       \
@@ -451,63 +403,6 @@ int sops_version_by_number(Req *r, int64_t sop_id, int number, SopVersion **out)
     return 0;
 }
 
-/* ---- suggestions ---- */
-
-#define SUGG_COLS                                                                                                      \
-    "g.id, g.sop_id, g.step_id, g.step_name, g.author_id, u.name, g.text, g.status, g.votes, g.version,"               \
-    " g.created_at, g.updated_at,"                                                                                     \
-    " (SELECT COUNT(*) FROM sop_suggestion_votes sv WHERE sv.suggestion_id = g.id AND sv.user_id = ?2)"
-#define SUGG_FROM " FROM sop_suggestions g JOIN users u ON u.id = g.author_id"
-
-static void suggestion_from_row(Req *r, DbStmt *st, SopSuggestion *g) {
-    memset(g, 0, sizeof *g);
-    g->id = db_col_int(st, 0);
-    g->sop_id = db_col_int(st, 1);
-    g->step_id = col_int0(st, 2);
-    g->step_name = col_str(r, st, 3);
-    g->author_id = db_col_int(st, 4);
-    g->author_name = col_str(r, st, 5);
-    g->text = col_str(r, st, 6);
-    g->status = col_str(r, st, 7);
-    g->votes = db_col_int(st, 8);
-    g->version = db_col_int(st, 9);
-    g->created_at = db_col_int(st, 10);
-    g->updated_at = db_col_int(st, 11);
-    g->voted = db_col_int(st, 12) > 0;
-}
-
-int sops_suggestions(Req *r, int64_t sop_id, SopSuggestion **out, int *n) {
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "SELECT " SUGG_COLS SUGG_FROM " WHERE g.sop_id = ?1"
-                   " ORDER BY CASE g.status WHEN 'open' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END, g.votes DESC, g.id"
-                   " LIMIT 500",
-                   &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, sop_id);
-    db_bind_int(st, 2, r->who ? r->who->user_id : 0);
-    SopSuggestion *rows = arena_alloc(r->arena, sizeof *rows * 500);
-    int k = 0, rc;
-    while ((rc = db_step(st)) == DB_ROW && k < 500) suggestion_from_row(r, st, &rows[k++]);
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    *out = rows;
-    *n = k;
-    return 0;
-}
-
-static int suggestion_load(Req *r, int64_t sop_id, int64_t sid, SopSuggestion *g) {
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT " SUGG_COLS SUGG_FROM " WHERE g.id = ?1 AND g.sop_id = ?3", &st) != DB_OK) return -1;
-    db_bind_int(st, 1, sid);
-    db_bind_int(st, 2, r->who ? r->who->user_id : 0);
-    db_bind_int(st, 3, sop_id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) suggestion_from_row(r, st, g);
-    db_finalize(st);
-    return rc < 0 ? -1 : rc == DB_ROW ? 0 : 1;
-}
-
 /* ======================= rules ======================= */
 
 static bool is_manager_of(Req *r, int64_t team_id) {
@@ -725,8 +620,7 @@ static int sop_write(Req *r, const Sop *s, int64_t expected) {
     return rc < 0 ? -1 : rc == DB_ROW ? 0 : 1;
 }
 
-/* Loads the SOP for a change inside the transaction: 404 / 412 / 403. */
-static int load_for_change(Req *r, int64_t id, int64_t expected, Sop *s, bool manage) {
+int sops_load_for_change(Req *r, int64_t id, int64_t expected, Sop *s, bool manage) {
     int rc = sop_load(r, id, s);
     if (rc < 0) return TX_FAIL(r);
     if (rc == 1 || !web_can_read_team(r, s->team_id)) return req_fail_tx(r, 404, NULL, "error.not_found");
@@ -841,7 +735,7 @@ static int ensure_draft(Req *r, Sop *s, const char *change_note, SopVersion **dr
 int sops_update(Req *r, int64_t id, int64_t expected, const SopInput *in, Sop *out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before, after;
-    if (load_for_change(r, id, expected, &before, true) != 0) return -1;
+    if (sops_load_for_change(r, id, expected, &before, true) != 0) return -1;
     after = before;
     int crc = check_sop_fields(r, in);
     if (crc < 0) return TX_FAIL(r);
@@ -890,7 +784,7 @@ int sops_update(Req *r, int64_t id, int64_t expected, const SopInput *in, Sop *o
 int sops_delete(Req *r, int64_t id, int64_t expected) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before;
-    if (load_for_change(r, id, expected, &before, true) != 0) return -1;
+    if (sops_load_for_change(r, id, expected, &before, true) != 0) return -1;
     DbStmt *st;
     if (db_prepare(r->db,
                    "UPDATE sops SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
@@ -930,7 +824,7 @@ static int finish_version(Req *r, int64_t sop_id, int64_t version_id, const SopV
 int sops_version_new(Req *r, int64_t sop_id, const SopInput *in, SopVersion **out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before, after;
-    if (load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
+    if (sops_load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
     if (strcmp(before.status, "retired") == 0) return req_fail_tx(r, 409, "status", "sops.error.retired");
     if (before.has_draft) return req_fail_tx(r, 409, "number", "sops.error.draft_exists");
     int crc = check_sop_fields(r, in);
@@ -962,7 +856,7 @@ static int version_for_change(Req *r, int64_t sop_id, int number, SopVersion **v
 int sops_version_update(Req *r, int64_t sop_id, int number, int64_t expected, const SopInput *in, SopVersion **out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before, after;
-    if (load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
+    if (sops_load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
     SopVersion *v;
     if (version_for_change(r, sop_id, number, &v) != 0) return -1;
     if (strcmp(v->status, "draft") != 0) return req_fail_tx(r, 409, "number", "sops.error.not_draft");
@@ -987,7 +881,7 @@ int sops_version_update(Req *r, int64_t sop_id, int number, int64_t expected, co
 int sops_version_publish(Req *r, int64_t sop_id, int number, int64_t expected, SopVersion **out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before, after;
-    if (load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
+    if (sops_load_for_change(r, sop_id, -1, &before, true) != 0) return -1;
     if (strcmp(before.status, "retired") == 0) return req_fail_tx(r, 409, "status", "sops.error.retired");
     SopVersion *v;
     if (version_for_change(r, sop_id, number, &v) != 0) return -1;
@@ -1025,7 +919,7 @@ int sops_version_publish(Req *r, int64_t sop_id, int number, int64_t expected, S
 int sops_mark_reviewed(Req *r, int64_t sop_id, Sop *out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before, after;
-    if (load_for_change(r, sop_id, -1, &before, false) != 0) return -1;
+    if (sops_load_for_change(r, sop_id, -1, &before, false) != 0) return -1;
     if (!sops_may_steward(r, &before)) return req_fail_tx(r, 403, NULL, "error.forbidden");
     if (strcmp(before.status, "active") != 0) return req_fail_tx(r, 409, "status", "sops.error.not_active");
     if (!before.review_every_days) return req_fail_tx(r, 409, "review_every_days", "sops.error.no_cycle");
@@ -1034,132 +928,6 @@ int sops_mark_reviewed(Req *r, int64_t sop_id, Sop *out) {
     after.last_reviewed_at = now;
     after.next_review_at = next_review(before.review_every_days, now);
     return finish(r, &before, &after, "review", out);
-}
-
-/* ======================= suggestions ======================= */
-
-int sops_suggest(Req *r, int64_t sop_id, int64_t step_id, const char *text, SopSuggestion *out) {
-    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
-    Sop s;
-    if (load_for_change(r, sop_id, -1, &s, false) != 0) return -1;
-    const char *step_name = "";
-    if (step_id) {
-        /* A step of the published or the newest version of this SOP. */
-        DbStmt *st;
-        if (db_prepare(r->db,
-                       "SELECT p.name FROM sop_steps p JOIN sop_versions v ON v.id = p.version_id"
-                       " WHERE p.id = ?1 AND v.sop_id = ?2",
-                       &st) != DB_OK)
-            return TX_FAIL(r);
-        db_bind_int(st, 1, step_id);
-        db_bind_int(st, 2, sop_id);
-        int rc = db_step(st);
-        if (rc == DB_ROW) step_name = col_str(r, st, 0);
-        db_finalize(st);
-        if (rc < 0) return TX_FAIL(r);
-        if (rc != DB_ROW) return req_fail_tx(r, 422, "step_id", "sops.error.step_unknown");
-    }
-    int64_t now = time_now_ms(), id = 0;
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "INSERT INTO sop_suggestions (sop_id, step_id, step_name, author_id, text, status, votes, version,"
-                   " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'open', 0, 1, ?6, ?6) RETURNING id",
-                   &st) != DB_OK)
-        return TX_FAIL(r);
-    db_bind_int(st, 1, sop_id);
-    bind_opt(st, 2, step_id);
-    db_bind_text(st, 3, step_name);
-    db_bind_int(st, 4, r->who->user_id);
-    db_bind_text(st, 5, text);
-    db_bind_int(st, 6, now);
-    if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
-    db_finalize(st);
-    if (!id || suggestion_load(r, sop_id, id, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, "suggest", "sop", sop_id, NULL, suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
-}
-
-/* Loads a suggestion of a readable SOP inside a change: 404 or 0. */
-static int suggestion_for_change(Req *r, int64_t sop_id, int64_t sid, Sop *s, SopSuggestion *g) {
-    if (load_for_change(r, sop_id, -1, s, false) != 0) return -1;
-    int rc = suggestion_load(r, sop_id, sid, g);
-    if (rc < 0) return TX_FAIL(r);
-    if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
-    return 0;
-}
-
-int sops_suggestion_set_status(Req *r, int64_t sop_id, int64_t sid, int64_t expected, const char *status,
-                               SopSuggestion *out) {
-    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
-    Sop s;
-    SopSuggestion before;
-    if (suggestion_for_change(r, sop_id, sid, &s, &before) != 0) return -1;
-    if (!sops_may_steward(r, &s)) return req_fail_tx(r, 403, NULL, "error.forbidden");
-    if (expected >= 0 && before.version != expected) return req_fail_tx(r, 412, "version", "error.stale");
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "UPDATE sop_suggestions SET status = ?1, updated_at = ?2, version = version + 1"
-                   " WHERE id = ?3 AND version = ?4 RETURNING id",
-                   &st) != DB_OK)
-        return TX_FAIL(r);
-    db_bind_text(st, 1, status);
-    db_bind_int(st, 2, time_now_ms());
-    db_bind_int(st, 3, sid);
-    db_bind_int(st, 4, before.version);
-    int rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return TX_FAIL(r);
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    if (suggestion_load(r, sop_id, sid, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, "suggestion_status", "sop", sop_id, suggestion_snapshot(r, &before),
-                  suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
-}
-
-int sops_suggestion_vote(Req *r, int64_t sop_id, int64_t sid, SopSuggestion *out) {
-    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
-    Sop s;
-    SopSuggestion before;
-    if (suggestion_for_change(r, sop_id, sid, &s, &before) != 0) return -1;
-    DbStmt *st;
-    /* The vote row's primary key makes "once per person" hold under races;
-     * the counter moves in the same transaction. */
-    if (before.voted) {
-        if (db_prepare(r->db, "DELETE FROM sop_suggestion_votes WHERE suggestion_id = ?1 AND user_id = ?2", &st) !=
-            DB_OK)
-            return TX_FAIL(r);
-    } else {
-        if (db_prepare(r->db,
-                       "INSERT INTO sop_suggestion_votes (suggestion_id, user_id, created_at) VALUES (?1, ?2, ?3)",
-                       &st) != DB_OK)
-            return TX_FAIL(r);
-        db_bind_int(st, 3, time_now_ms());
-    }
-    db_bind_int(st, 1, sid);
-    db_bind_int(st, 2, r->who->user_id);
-    if (run(st) != 0) return TX_FAIL(r);
-    if (db_prepare(r->db,
-                   "UPDATE sop_suggestions SET votes = (SELECT COUNT(*) FROM sop_suggestion_votes"
-                   " WHERE suggestion_id = ?1) WHERE id = ?1",
-                   &st) != DB_OK)
-        return TX_FAIL(r);
-    db_bind_int(st, 1, sid);
-    if (run(st) != 0) return TX_FAIL(r);
-    if (suggestion_load(r, sop_id, sid, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, out->voted ? "vote" : "unvote", "sop", sop_id, NULL, suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
 }
 
 /* ======================= scope resolvers ======================= */

@@ -151,16 +151,20 @@ static void steps_table(Req *r, const SopVersion *v) {
         const SopStep *p = &v->steps[i];
         html_printf(r, "<tr id=\"step-%d\"><td>%d</td><td><strong>%s</strong>", p->position, p->position, p->name);
         step_badges(r, p);
-        html_printf(r, "</td><td>%s", who(p));
+        /* data-label: the column's name, shown before the value when a
+         * phone stacks each row into a card (app.css). */
+        html_printf(r, "</td><td data-label=\"%s\">%s", T(r, "sops.field.role"), who(p));
         if (*p->role && p->owner_name && *p->owner_name)
             html_printf(r, "<br><span class=\"muted\">%s</span>", p->owner_name);
-        html_printf(r, "</td><td class=\"pre-line\">%s</td><td>%s", *p->resources ? p->resources : "—",
+        html_printf(r, "</td><td class=\"pre-line\" data-label=\"%s\">%s</td><td data-label=\"%s\">%s",
+                    T(r, "sops.field.resources"), *p->resources ? p->resources : "—", T(r, "sops.field.time_standard"),
                     duration(r, p->time_standard_s));
         if (p->time_standard_s)
             html_printf(
                 r, "<br><span class=\"muted\">%s</span>",
                 i18n_fmt(r->arena, r->locale, "sops.share_of_runs", 1, (const char *[]){num(r, p->time_share_pct)}));
-        html_printf(r, "</td><td><span class=\"pre-line\">%s</span>", *p->quality ? p->quality : "");
+        html_printf(r, "</td><td data-label=\"%s\"><span class=\"pre-line\">%s</span>", T(r, "sops.field.quality"),
+                    *p->quality ? p->quality : "—");
         checklist(r, p);
         html_raw(r, "</td></tr>");
     }
@@ -180,7 +184,10 @@ static void steps_table(Req *r, const SopVersion *v) {
 }
 
 static void flowchart(Req *r, const SopVersion *v) {
-    html_printf(r, "<section class=\"card sop-flow-card\"><h2>%s</h2><div class=\"sop-flow-wrap\">",
+    /* The wrapper scrolls a wide chart on a phone: focusable, so the keyboard scrolls it too. */
+    html_printf(r,
+                "<section class=\"card sop-flow-card\"><h2 id=\"flow-h\">%s</h2><div class=\"sop-flow-wrap\" "
+                "tabindex=\"0\" role=\"region\" aria-labelledby=\"flow-h\">",
                 T(r, "sops.flowchart"));
     sops_flow_svg(r, v);
     html_raw(r, "</div></section>");
@@ -317,6 +324,11 @@ static void actions(Req *r, const Sop *s) {
     bool manager = sops_may_manage(r, s);
     html_raw(r, "<div class=\"actions sop-actions\">");
     html_printf(r, "<a class=\"button\" href=\"/sops/%lld/manual\">%s</a>", (long long)s->id, T(r, "sops.manual"));
+    if (s->published_version_id) /* runs start on a published version: their list and the analysis */
+        html_printf(r,
+                    " <a class=\"button\" href=\"/runs?sop_id=%lld&amp;status=all\">%s</a> <a class=\"button\" "
+                    "href=\"/sops/%lld/analysis\">%s</a>",
+                    (long long)s->id, T(r, "sops.runs"), (long long)s->id, T(r, "sops.analysis"));
     if (manager && strcmp(s->status, "retired") != 0)
         html_printf(r, " <a class=\"button\" href=\"/sops/%lld/edit\">%s</a>", (long long)s->id,
                     s->has_draft ? T(r, "sops.edit_draft") : T(r, "sops.edit"));

@@ -8,7 +8,6 @@
 #include "../base/utf8.h"
 #include "tasks.h"
 
-
 /* ---------- input helpers (shared with tasks_page.c through tasks_input.h-free copies) ---------- */
 
 /* Multi-line text (descriptions, comments): UTF-8, no control characters but

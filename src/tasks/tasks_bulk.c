@@ -16,40 +16,7 @@
 #include "../base/timeutil.h"
 #include "../org/org.h"
 #include "../web/web_html.h"
-#include "tasks.h"
-
-static const char *snapshot(Req *r, const Task *t) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    tasks_json(&w, t, time_now_ms());
-    const char *s = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return s;
-}
-
-static bool is_manager_of(Req *r, int64_t team_id) {
-    return (r->who->role == ROLE_ADMIN || r->who->role == ROLE_SUPERVISOR) && web_can_manage_team(r, team_id);
-}
-
-/* 0 with the team of an active person, 1 when there is none, -1 on error. */
-static int active_person(Req *r, int64_t user_id, int64_t *team_id) {
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT team_id FROM users WHERE id = ?1 AND disabled = 0 AND deleted_at IS NULL", &st) !=
-        DB_OK)
-        return -1;
-    db_bind_int(st, 1, user_id);
-    int rc = db_step(st);
-    *team_id = rc == DB_ROW && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
-    db_finalize(st);
-    if (rc < 0) return -1;
-    return rc == DB_ROW && *team_id ? 0 : 1;
-}
-
-static void bind_opt(DbStmt *st, int idx, int64_t v) {
-    if (v) db_bind_int(st, idx, v);
-    else db_bind_null(st, idx);
-}
+#include "tasks_internal.h"
 
 bool tasks_bulk_action_valid(const char *s) {
     return s && (strcmp(s, "reassign") == 0 || strcmp(s, "due") == 0 || strcmp(s, "close") == 0);
@@ -62,8 +29,9 @@ static int apply(Req *r, const TaskBulk *b, int64_t owner_team, const Task *befo
     if (strcmp(b->action, "reassign") == 0) {
         after->owner_id = b->owner_id;
         if (after->owner_id != before->owner_id && after->owner_id != r->who->user_id) {
-            if (!is_manager_of(r, before->team_id)) return req_error(r, "owner_id", "tasks.error.owner_change"), 403;
-            if (!is_manager_of(r, owner_team)) return req_error(r, "owner_id", "tasks.error.owner_scope"), 422;
+            if (!tasks_is_manager_of(r, before->team_id))
+                return req_error(r, "owner_id", "tasks.error.owner_change"), 403;
+            if (!tasks_is_manager_of(r, owner_team)) return req_error(r, "owner_id", "tasks.error.owner_scope"), 422;
         }
     } else if (strcmp(b->action, "due") == 0) {
         after->due_at = b->due_at;
@@ -86,10 +54,10 @@ static int write_one(Req *r, const Task *before, const Task *after) {
                    &st) != DB_OK)
         return -1;
     db_bind_int(st, 1, after->owner_id);
-    bind_opt(st, 2, after->due_at);
+    tasks_bind_opt(st, 2, after->due_at);
     db_bind_text(st, 3, after->status);
     db_bind_text(st, 4, after->blocked_reason);
-    bind_opt(st, 5, after->completed_at);
+    tasks_bind_opt(st, 5, after->completed_at);
     db_bind_int(st, 6, time_now_ms());
     db_bind_int(st, 7, before->id);
     db_bind_int(st, 8, before->version);
@@ -104,11 +72,11 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
     for (int i = 0; i < b->n_ids; i++)
         for (int j = 0; j < i; j++)
             if (b->ids[i] == b->ids[j]) return req_fail(r, 422, "ids", "tasks.error.bulk_duplicate");
-    if (db_begin_write(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     int64_t owner_team = 0;
     if (strcmp(b->action, "reassign") == 0) {
-        int rc = active_person(r, b->owner_id, &owner_team);
-        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+        int rc = tasks_active_person(r, b->owner_id, &owner_team);
+        if (rc < 0) return TX_DB_FAIL(r);
         if (rc == 1 || !web_can_read_team(r, owner_team))
             return req_fail_tx(r, 422, "owner_id", "tasks.error.owner_unknown");
     }
@@ -116,7 +84,7 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
     for (int i = 0; i < b->n_ids; i++) {
         Task before, after;
         int rc = tasks_get(r, b->ids[i], &before);
-        if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+        if (rc < 0) return TX_DB_FAIL(r);
         if (rc == 1 || !web_can_read_team(r, before.team_id)) return req_fail_tx(r, 404, "ids", "error.not_found");
         if (b->versions && before.version != b->versions[i]) return req_fail_tx(r, 412, "versions", "error.stale");
         if (!tasks_may_edit(r, &before)) return req_fail_tx(r, 403, "ids", "error.forbidden");
@@ -129,7 +97,7 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
                     strcmp(after.status, before.status) == 0;
         if (!same) {
             rc = write_one(r, &before, &after);
-            if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+            if (rc < 0) return TX_DB_FAIL(r);
             if (rc == 1) return req_fail_tx(r, 412, "versions", "error.stale");
             /* Recurrence (tasks_recur.c), as tasks_update does: the rule follows
              * the due date, and done creates the next occurrence. */
@@ -144,15 +112,15 @@ int tasks_bulk(Req *r, const TaskBulk *b, Task **out, int *n) {
                 db_rollback(r->db);
                 return -1;
             }
-            if (tasks_get(r, before.id, &after) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-            if (web_audit(r, "update", "task", before.id, snapshot(r, &before), snapshot(r, &after)) != 0) {
+            if (tasks_get(r, before.id, &after) != 0) return TX_DB_FAIL(r);
+            if (web_audit(r, "update", "task", before.id, tasks_snapshot(r, &before), tasks_snapshot(r, &after)) != 0) {
                 db_rollback(r->db);
                 return -1;
             }
         }
         done[i] = after;
     }
-    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     *out = done;
     *n = b->n_ids;
     return 0;

@@ -10,7 +10,7 @@
 
 #include "../base/timeutil.h"
 #include "../web/web_html.h"
-#include "tasks.h"
+#include "tasks_internal.h"
 
 enum { ICAL_TOKEN_BYTES = 32, ICAL_MAX_EVENTS = 5000 };
 
@@ -28,7 +28,7 @@ static int ical_token_create(Req *r, const char **token) {
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
     *token = arena_printf(r->arena, "ics_%s", hex);
     token_hash(*token, hash);
-    if (db_begin_write(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     DbStmt *st;
     int rc = db_prepare(r->db, "DELETE FROM task_ical_tokens WHERE user_id = ?1", &st);
     if (rc == DB_OK) {
@@ -47,15 +47,15 @@ static int ical_token_create(Req *r, const char **token) {
     }
     if (rc != DB_OK || web_audit(r, "create", "ical_token", r->who->user_id, NULL, NULL) != 0) {
         db_rollback(r->db);
-        return req_status(r) ? -1 : req_fail(r, 503, NULL, "error.db_unavailable");
+        return req_status(r) ? -1 : DB_FAIL(r);
     }
-    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     return 0;
 }
 
 /* Revokes the caller's token; 0 also when there was none. */
 static int ical_token_revoke(Req *r) {
-    if (db_begin_write(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     DbStmt *st;
     int rc = db_prepare(r->db, "DELETE FROM task_ical_tokens WHERE user_id = ?1 RETURNING user_id", &st);
     bool had = false;
@@ -68,9 +68,9 @@ static int ical_token_revoke(Req *r) {
     }
     if (rc != DB_OK || (had && web_audit(r, "revoke", "ical_token", r->who->user_id, NULL, NULL) != 0)) {
         db_rollback(r->db);
-        return req_status(r) ? -1 : req_fail(r, 503, NULL, "error.db_unavailable");
+        return req_status(r) ? -1 : DB_FAIL(r);
     }
-    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     return 0;
 }
 
@@ -148,12 +148,12 @@ static int tasks_ical_feed(Req *r) {
                    "SELECT k.user_id FROM task_ical_tokens k JOIN users u ON u.id = k.user_id"
                    " WHERE k.token_hash = ?1 AND u.disabled = 0 AND u.deleted_at IS NULL",
                    &st) != DB_OK)
-        return req_fail(r, 503, NULL, "error.db_unavailable");
+        return DB_FAIL(r);
     db_bind_text(st, 1, hash);
     int rc = db_step(st);
     int64_t user_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
-    if (rc < 0) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return DB_FAIL(r);
     if (!user_id) return req_fail(r, 404, NULL, "error.not_found");
 
     Buf b = {0};

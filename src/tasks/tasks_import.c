@@ -8,8 +8,7 @@
 
 #include "../base/timeutil.h"
 #include "../base/utf8.h"
-#include "tasks.h"
-
+#include "tasks_internal.h"
 
 /* Multi-line text (descriptions, comments): UTF-8, no control characters but
  * tab and line breaks, at most max code points. */
@@ -113,7 +112,7 @@ int tasks_import(Req *r, const char *data, size_t len, bool valid_only, TaskImpo
         return req_fail(r, 422, "line 1", "tasks.error.csv_header");
     TaskImportError *errors = arena_alloc(r->arena, sizeof *errors * (size_t)(n * 4 + 1));
     int n_errors = 0, imported = 0;
-    if (db_begin_write(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     for (int i = 1; i < n; i++) {
         TaskInput in = {0};
         int before = req_error_count(r);
@@ -132,7 +131,7 @@ int tasks_import(Req *r, const char *data, size_t len, bool valid_only, TaskImpo
         db_rollback(r->db);
         return 1;
     }
-    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     out->imported = imported;
     return 0;
 }

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "../base/timeutil.h"
-#include "tasks.h"
-
-#define DAY_MS ((int64_t)86400 * 1000)
+#include "tasks_internal.h"
 
 static const char *const WEEKDAYS[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -111,7 +109,7 @@ int64_t tasks_recur_next_day(const TaskRule *rule, int64_t day) {
 }
 
 static int64_t local_day(int64_t ms) {
-    int64_t l = ms + (int64_t)web_display_offset_min() * 60000;
+    int64_t l = ms + DISPLAY_OFFSET_MS;
     return l >= 0 ? l / DAY_MS : (l - DAY_MS + 1) / DAY_MS;
 }
 
@@ -129,14 +127,14 @@ int tasks_recur_get(Req *r, int64_t task_id, const char **rule) {
 int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in) {
     if (!in->has_recurrence && !in->has_due) return 0;
     const char *cur = NULL;
-    if (tasks_recur_get(r, t->id, &cur) != 0) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (tasks_recur_get(r, t->id, &cur) != 0) return DB_FAIL(r);
     const char *rule = in->has_recurrence ? in->recurrence : cur;
     DbStmt *st;
     int rc;
     if (!rule) {
         if (!cur) return 0;
         rc = db_prepare(r->db, "DELETE FROM task_recurrence WHERE task_id = ?1", &st);
-        if (rc != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+        if (rc != DB_OK) return DB_FAIL(r);
         db_bind_int(st, 1, t->id);
     } else {
         if (!t->due_at) return req_fail(r, 422, "recurrence", "tasks.error.recurrence_needs_due");
@@ -146,7 +144,7 @@ int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in) {
                              "INSERT INTO task_recurrence (task_id, rule, series_id, occurrence_day)"
                              " VALUES (?1, ?2, ?1, ?3)",
                              &st);
-        if (rc != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+        if (rc != DB_OK) return DB_FAIL(r);
         db_bind_int(st, 1, t->id);
         db_bind_text(st, 2, rule);
         db_bind_int(st, 3, local_day(t->due_at));
@@ -154,7 +152,7 @@ int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in) {
     rc = db_step(st);
     db_finalize(st);
     if (rc == DB_CONSTRAINT) return req_fail(r, 422, "recurrence", "tasks.error.recurrence_taken");
-    if (rc < 0) return req_fail(r, 503, NULL, "error.db_unavailable");
+    if (rc < 0) return DB_FAIL(r);
     return 0;
 }
 
@@ -227,7 +225,7 @@ int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id) {
 
 int tasks_recur_on_done(Req *r, int64_t task_id) {
     int64_t id;
-    return tasks_recur_spawn(r->db, task_id, &id) < 0 ? req_fail(r, 503, NULL, "error.db_unavailable") : 0;
+    return tasks_recur_spawn(r->db, task_id, &id) < 0 ? DB_FAIL(r) : 0;
 }
 
 int tasks_recur_due(Db *db, int64_t now_ms, int *n_created) {

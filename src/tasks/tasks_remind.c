@@ -3,9 +3,7 @@
  * caller's (main.c glues this to notify.h), so tasks knows no channel. */
 #include <stdlib.h>
 
-#include "tasks.h"
-
-#define DAY_MS ((int64_t)86400 * 1000)
+#include "tasks_internal.h"
 
 int tasks_digest(Db *db, int64_t now_ms, TasksDigestFn fn, void *ctx) {
     int64_t today, tomorrow, next_week;

@@ -272,6 +272,24 @@ describe('running the steps', () => {
     assert.equal(c.status, 200, c.text);
   });
 
+  it('the analysis page shows the figures of the JSON (finished runs by default)', async () => {
+    const sess = await s.browserLogin('wangfang');
+    const doc = (await s.api('wangfang', 'GET', `/api/v1/sops/${p.id}/analysis?runs=done`)).json;
+    const page = await s.page(sess, `/sops/${p.id}/analysis`);
+    assert.equal(page.status, 200);
+    const ms = Math.round(doc.case_duration.median * 1000);
+    const pad = (n) => String(n).padStart(2, '0');
+    const median = ms < 60000 ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 3600000)}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}`;
+    const big = [...page.text.matchAll(/<p class="big">([^<]*)<\/p>/g)].map((m) => m[1]);
+    assert.deepEqual(big, [String(doc.counts.cases), '93.8%', median, String(doc.counts.variants)]);
+    assert.equal(doc.counts.cases, 2);
+    assert.equal(doc.conformance.fitness, 0.9375);
+    // per run: the same fitness as the JSON's cases
+    for (const c of doc.conformance.cases)
+      assert.match(page.text, new RegExp(`>${c.case}</a></td><td class="fit-(ok|low)">${(c.fitness * 100).toFixed(1)}%</td><td>${c.deviations}</td>`));
+  });
+
   it('lists runs with filters', async () => {
     const all = await s.api('wangfang', 'GET', `/api/v1/runs?sop_id=${p.id}`);
     assert.deepEqual(all.json.items.map((x) => x.reference), ['SO-ORDER-9', 'SO-ORDER-8', 'SO-ORDER-7']);
@@ -318,6 +336,9 @@ describe('parallel groups and conditional steps', () => {
   it('a pending conditional step does not hold the next one back, and cannot run once passed', async () => {
     const r = await ok(run, '交付', 'start');
     assert.equal(stepOf(r, '加急审批').bypassed, true);
+    assert.equal(r.current_step, '交付', 'a bypassed step is not the current one');
+    const listed = (await s.api('wangfang', 'GET', '/api/v1/runs?reference=PAR-1')).json.items;
+    assert.deepEqual(listed.map((x) => x.current_step), ['交付']);
     assert.equal(stepOf(r, '加急审批').startable, false);
     const e = assertProblem(await act(run, '加急审批', 'start'), 409, 'step_id');
     assert.match(JSON.stringify(e.errors), /交付/);
@@ -341,6 +362,40 @@ describe('cancel', () => {
     assertProblem(await s.api('wangfang', 'POST', '/api/v1/runs', { sop_id: p.id, reference: 'C-1' }), 409, 'reference');
     const list = await s.api('wangfang', 'GET', `/api/v1/runs?sop_id=${p.id}&status=cancelled`);
     assert.deepEqual(list.json.items.map((x) => x.id), [run.id]);
+  });
+});
+
+describe('cancel of a run in progress', () => {
+  it('ends each step in progress with an ate_abort event by the person cancelling; pending steps write nothing', async () => {
+    const p = await sop(FIVE);
+    const run = await start(p.id, 'C-2');
+    await ok(run, '接单登记', 'start');
+    let cur = (await s.api('admin', 'GET', `/api/v1/runs/${run.id}`)).json;
+    assert.equal((await tick(cur, '接单登记', 1)).status, 200);
+    assert.equal((await tick(cur, '接单登记', 2)).status, 200);
+    await ok(run, '接单登记', 'complete');
+    await ok(run, '备货', 'start');
+    cur = (await s.api('admin', 'GET', `/api/v1/runs/${run.id}`)).json;
+    const head = await auditHead(s);
+    const r = await s.api('lina', 'POST', `/api/v1/runs/${run.id}/cancel`, undefined, { 'If-Match': `"${cur.version}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'cancelled');
+    const rows = await logRows(run.log_id);
+    assert.deepEqual(rows.filter((x) => x[0] === 'C-2'), [
+      ['C-2', '接单登记', '王芳', 'start', String(run.id)],
+      ['C-2', '接单登记', '王芳', 'complete', String(run.id)],
+      ['C-2', '备货', '王芳', 'start', String(run.id)],
+      ['C-2', '备货', '李娜', 'ate_abort', String(run.id)],
+    ]);
+    const audit = await s.api('admin', 'GET', '/api/v1/audit?limit=1');
+    assert.equal(audit.json.items[0].action, 'run_cancel');
+    assert.ok(audit.json.items[0].id > head);
+    // the finished runs leave a cancelled one out; all runs see the abort as an event
+    const all = (await s.api('wangfang', 'GET', `/api/v1/sops/${p.id}/analysis?runs=all`)).json;
+    assert.equal(all.counts.cases, 1);
+    assert.equal(all.counts.events, 4);
+    const done = (await s.api('wangfang', 'GET', `/api/v1/sops/${p.id}/analysis?runs=done`)).json;
+    assert.equal(done.counts.cases, 0);
   });
 });
 

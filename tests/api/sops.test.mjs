@@ -344,3 +344,19 @@ describe('access', () => {
     assert.ok(d.steps.some((x) => x.name === '主管审批' && x.fields.some((f) => f.field === 'condition' && f.after === '退款金额超过 300 元')));
   });
 });
+
+describe('the SOP form', () => {
+  it('refuses numbers out of range (no overflow, no wrap into range): 422 naming each field, nothing stored', async () => {
+    const sess = await s.browserLogin('lina');
+    const count = async () => (await s.api('lina', 'GET', '/api/v1/sops?limit=200')).json.items.length;
+    const n0 = await count();
+    const r = await s.form(sess, '/sops', {
+      title: '表单范围检查', team_id: String(team['售前咨询组']), owner_id: String(user.lina), steps: '1',
+      s1_name: '受理', s1_time_min: '9223372036854775807', s1_share: '4294967386', s1_group: '4294967297',
+    });
+    assert.equal(r.status, 422, r.text.slice(0, 300));
+    for (const f of ['time_standard_s', 'time_share_pct', 'parallel_group'])
+      assert.match(r.text, new RegExp(`id="err-steps\\[0\\]\\.${f}"`), f);
+    assert.equal(await count(), n0);
+  });
+});

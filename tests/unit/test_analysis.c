@@ -335,6 +335,14 @@ static void test_anl_filters_select_cases(void **state) {
     assert_int_equal(cases_with(l, (AnlFilter){.resource = "cat"}), 1);
     assert_int_equal(cases_with(l, (AnlFilter){.attr_key = "region", .attr_value = "south"}), 2);
     assert_int_equal(cases_with(l, (AnlFilter){.attr_key = "region", .attr_value = "south", .resource = "ann"}), 1);
+    /* values the log does not contain are answers, not errors: 0 cases */
+    assert_int_equal(cases_with(l, (AnlFilter){.resource = "nobody"}), 0);
+    assert_int_equal(cases_with(l, (AnlFilter){.attr_key = "region", .attr_value = "west"}), 0);
+    assert_int_equal(cases_with(l, (AnlFilter){.attr_key = "region", .attr_value = "ann"}),
+                     0); /* a resource, not a value */
+    assert_int_equal(cases_with(l, (AnlFilter){.variant = "A,Nope"}), 0);
+    assert_int_equal(cases_with(l, (AnlFilter){.variant = "Nope"}), 0);
+    assert_int_equal(cases_with(l, (AnlFilter){.resource = "nobody", .attr_key = "region", .attr_value = "south"}), 0);
     /* the figures follow the filter */
     Arena *a = arena_new();
     AnlOptions o = {.filter = {.resource = "bob"}};
@@ -347,13 +355,32 @@ static void test_anl_filters_select_cases(void **state) {
     evlog_free(l);
 }
 
+/* An empty selection still yields a whole, consistent document. */
+static void test_anl_filter_on_an_unknown_value_is_an_empty_analysis(void **state) {
+    (void)state;
+    EventLog *l = filter_log();
+    Arena *a = arena_new();
+    AnlOptions o = {.filter = {.attr_key = "region", .attr_value = "west"}};
+    Analysis *an = run(a, l, &o);
+    assert_int_equal(an->n_cases, 0);
+    assert_int_equal(an->n_cases_total, 3);
+    assert_int_equal(an->n_events, 0);
+    assert_int_equal(an->n_instances, 0);
+    assert_int_equal(an->n_edges, 0);
+    assert_int_equal(an->n_variants_total, 0);
+    arena_free(a);
+    evlog_free(l);
+}
+
 static void test_anl_bad_filters_are_refused_with_a_message(void **state) {
     (void)state;
     EventLog *l = filter_log();
     Arena *a = arena_new();
+    /* malformed questions and unknown attribute keys stay errors */
     const AnlFilter bad[] = {
-        {.resource = "nobody"}, {.from_ms = 5000, .to_ms = 5000}, {.variant = "A,Nope"},
-        {.variant = "A,,B"},    {.attr_key = "region"},           {.attr_key = "colour", .attr_value = "red"},
+        {.resource = ""},        {.from_ms = 5000, .to_ms = 5000}, {.variant = "A,,B"},
+        {.variant = " , "},      {.attr_key = "region"},           {.attr_key = "colour", .attr_value = "red"},
+        {.attr_value = "south"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         AnlOptions o = {.filter = bad[i]};
@@ -365,9 +392,9 @@ static void test_anl_bad_filters_are_refused_with_a_message(void **state) {
     }
     char err[256] = "";
     Analysis *an;
-    AnlOptions o = {.filter = {.resource = "nobody"}};
-    anl_run(a, l, &o, &an, err, sizeof err);
-    assert_non_null(strstr(err, "nobody"));
+    AnlOptions o = {.filter = {.attr_key = "colour", .attr_value = "red"}};
+    assert_int_equal(anl_run(a, l, &o, &an, err, sizeof err), -1);
+    assert_non_null(strstr(err, "colour"));
     AnlOptions oc = {.calendar = {.enabled = true, .weekdays = 0x1f, .day_start_min = 600, .day_end_min = 540}};
     assert_int_equal(anl_run(a, l, &oc, &an, err, sizeof err), -1);
     arena_free(a);
@@ -686,6 +713,7 @@ int main(void) {
         cmocka_unit_test(test_anl_service_histogram_log_bins),
         cmocka_unit_test(test_anl_bottleneck_rankings),
         cmocka_unit_test(test_anl_filters_select_cases),
+        cmocka_unit_test(test_anl_filter_on_an_unknown_value_is_an_empty_analysis),
         cmocka_unit_test(test_anl_bad_filters_are_refused_with_a_message),
         cmocka_unit_test(test_anl_calendar_counts_working_time_only),
         cmocka_unit_test(test_anl_conformance_fitness_and_deviations),

@@ -423,6 +423,14 @@ static void test_db_dialect_sql_replaces_every_id_token(void **state) {
     s = db_dialect_sql(DB_PG, "");
     assert_string_equal(s, "");
     free(s);
+    /* "--pg: " lines: the statement on PostgreSQL, a comment on SQLite; only at a line start */
+    const char *pg_line = "--pg: ALTER x;\nCREATE t; -- a --pg: note\n--pg: ALTER y;";
+    s = db_dialect_sql(DB_PG, pg_line);
+    assert_string_equal(s, "      ALTER x;\nCREATE t; -- a --pg: note\n      ALTER y;");
+    free(s);
+    s = db_dialect_sql(DB_SQLITE, pg_line);
+    assert_string_equal(s, pg_line);
+    free(s);
 }
 
 static void test_db_backup_writes_a_consistent_copy(void **state) {
@@ -462,6 +470,71 @@ static void test_db_fts5_trigram_finds_chinese_text(void **state) {
     db_finalize(st);
 }
 
+/* ---------- bulk insert ---------- */
+
+static void test_db_bulk_inserts_rows_verbatim(void **state) {
+    Db *db = *state;
+    make_items(db);
+    exec_ok(db, "BEGIN");
+    DbBulk *b;
+    assert_int_equal(db_bulk_begin(db, "INSERT INTO items (code, n) VALUES (?1, ?2)", &b), DB_OK);
+    const char *odd = "tab\there\nnew line \\ back\\N 运营";
+    for (int i = 0; i < 1000; i++) {
+        char code[32];
+        snprintf(code, sizeof code, "c%d", i);
+        db_bulk_text(b, i == 7 ? odd : code);
+        if (i == 9) db_bulk_text(b, NULL);
+        else db_bulk_int(b, (int64_t)i * 1000000007);
+        assert_int_equal(db_bulk_row(b), DB_OK);
+    }
+    assert_int_equal(db_bulk_end(b), DB_OK);
+    exec_ok(db, "COMMIT");
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM items"), 1000);
+    assert_int_equal(count(db, "SELECT n FROM items WHERE code = 'c999'"), 999LL * 1000000007);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM items WHERE code = 'c9' AND n IS NULL"), 1);
+    DbStmt *st;
+    assert_int_equal(db_prepare(db, "SELECT code FROM items WHERE n = ?1", &st), DB_OK);
+    db_bind_int(st, 1, 7LL * 1000000007);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), odd);
+    db_finalize(st);
+}
+
+static void test_db_bulk_reports_errors_and_wrong_shapes(void **state) {
+    Db *db = *state;
+    make_items(db);
+    DbBulk *b;
+    /* not an INSERT of named columns */
+    assert_int_equal(db_bulk_begin(db, "DELETE FROM items", &b), DB_ERR);
+    assert_int_equal(db_bulk_begin(db, "INSERT INTO items VALUES (?1)", &b), DB_ERR);
+    /* too many values for the columns */
+    exec_ok(db, "BEGIN");
+    assert_int_equal(db_bulk_begin(db, "INSERT INTO items (code) VALUES (?1)", &b), DB_OK);
+    db_bulk_text(b, "a");
+    db_bulk_text(b, "b");
+    assert_int_equal(db_bulk_row(b), DB_ERR);
+    assert_int_equal(db_bulk_end(b), DB_ERR);
+    exec_ok(db, "ROLLBACK");
+    /* a constraint violation stops the bulk with DB_CONSTRAINT */
+    exec_ok(db, "BEGIN");
+    assert_int_equal(db_bulk_begin(db, "INSERT INTO items (code) VALUES (?1)", &b), DB_OK);
+    db_bulk_text(b, "same");
+    assert_int_equal(db_bulk_row(b), DB_OK);
+    db_bulk_text(b, "same");
+    assert_int_equal(db_bulk_row(b), DB_CONSTRAINT);
+    db_bulk_text(b, "later");
+    assert_int_equal(db_bulk_row(b), DB_CONSTRAINT);
+    assert_int_equal(db_bulk_end(b), DB_CONSTRAINT);
+    exec_ok(db, "ROLLBACK");
+    /* a row left unfinished is an error at the end */
+    exec_ok(db, "BEGIN");
+    assert_int_equal(db_bulk_begin(db, "INSERT INTO items (code, n) VALUES (?1, ?2)", &b), DB_OK);
+    db_bulk_text(b, "half");
+    assert_int_equal(db_bulk_end(b), DB_ERR);
+    exec_ok(db, "ROLLBACK");
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM items"), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void) {
@@ -494,6 +567,8 @@ int main(void) {
         cmocka_unit_test(test_db_dialect_sql_replaces_every_id_token),
         T(test_db_backup_writes_a_consistent_copy),
         T(test_db_fts5_trigram_finds_chinese_text),
+        T(test_db_bulk_inserts_rows_verbatim),
+        T(test_db_bulk_reports_errors_and_wrong_shapes),
     };
     return UNIT_RUN("db", tests);
 }

@@ -222,6 +222,41 @@ static void test_evcsv_reads_files_plain_and_gzip(void **state) {
     evlog_free(log);
 }
 
+/* A .csv.gz of a header and 80 MiB of one cell (about 80 KB compressed):
+ * the CSV reader holds the whole text in memory, so the inflation must stop
+ * at 64 MiB once past 200× the compressed size — from memory (the upload
+ * path) and from a file (the command line). */
+static void test_evcsv_gzip_bomb_ends_in_a_bounded_error(void **state) {
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/test_evcsv_bomb_%d.csv.gz", (int)getpid());
+    gzFile f = gzopen(path, "wb9");
+    assert_non_null(f);
+    gzputs(f, "case,activity,timestamp\n1,");
+    static char run[1 << 20];
+    memset(run, 'a', sizeof run);
+    for (int i = 0; i < 80; i++) assert_int_equal(gzwrite(f, run, sizeof run), (int)sizeof run);
+    gzputs(f, ",2020-01-01\n");
+    gzclose(f);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    static char gz[1 << 20];
+    size_t n = fread(gz, 1, sizeof gz, in);
+    fclose(in);
+    assert_true(n > 0 && n < ((size_t)200 << 10));
+    EventLog *log = evlog_new();
+    EvError err;
+    for (int from_file = 0; from_file < 2; from_file++) {
+        int rc = from_file ? evlog_read_file(log, path, EVF_AUTO, NULL, NULL, NULL, &err)
+                           : evlog_read_mem(log, gz, n, EVF_CSV, NULL, &err);
+        assert_int_equal(rc, -1);
+        if (!strstr(err.message, "decompression bomb")) fail_msg("wrong error: %s", err.message);
+    }
+    assert_int_equal(log->n_events, 0);
+    evlog_free(log);
+    unlink(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evcsv_detects_columns_from_common_headers),
@@ -234,6 +269,7 @@ int main(void) {
         cmocka_unit_test(test_evcsv_interval_rows_make_a_start_and_a_complete),
         cmocka_unit_test(test_evcsv_invalid_utf8_names_its_place),
         cmocka_unit_test(test_evcsv_reads_files_plain_and_gzip),
+        cmocka_unit_test(test_evcsv_gzip_bomb_ends_in_a_bounded_error),
     };
     return UNIT_RUN("evcsv", tests);
 }

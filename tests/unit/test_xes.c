@@ -390,6 +390,73 @@ static void test_xes_truncated_or_corrupt_gzip_is_an_error(void **state) {
     buf_free(&gz);
 }
 
+/* A gzip bomb: head, then `fill` bytes of filler (spaces), then tail,
+ * deflated at level 9 (about 1000:1 on a run of one byte). */
+static Buf gzip_bomb(const char *head, size_t fill, const char *tail) {
+    Buf out = {0};
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    static char spaces[1 << 20];
+    memset(spaces, ' ', sizeof spaces);
+    buf_reserve(&out, fill / 500 + 4096);
+    const char *parts[3] = {head, spaces, tail};
+    for (int p = 0; p < 3; p++) {
+        size_t left = p == 1 ? fill : strlen(parts[p]);
+        while (left) {
+            size_t k = p == 1 && left > sizeof spaces ? sizeof spaces : left;
+            z.next_in = (Bytef *)(uintptr_t)parts[p];
+            z.avail_in = (uInt)k;
+            do {
+                if (out.cap - out.len < 4096) buf_reserve(&out, out.cap);
+                z.next_out = (Bytef *)out.data + out.len;
+                z.avail_out = (uInt)(out.cap - out.len);
+                assert_int_equal(deflate(&z, p == 2 && left == k ? Z_FINISH : Z_NO_FLUSH) == Z_STREAM_ERROR, 0);
+                out.len = (size_t)(z.next_out - (Bytef *)out.data);
+            } while (z.avail_in || (p == 2 && left == k && z.avail_out == 0));
+            left -= k;
+        }
+    }
+    deflateEnd(&z);
+    return out;
+}
+
+static void assert_bomb_refused(int rc, const EvError *err) {
+    assert_int_equal(rc, -1);
+    if (!strstr(err->message, "decompression bomb")) fail_msg("wrong error: %s", err->message);
+}
+
+/* A .xes.gz of ~80 KB that inflates to 80 MiB: refused once the text passes
+ * 64 MiB at more than 200× its compressed size — from memory (the upload
+ * path, streamed as XES and slurped when the format is sniffed) and from a
+ * file (the command line) — with the memory of a few MiB, not 80. */
+static void test_xes_gzip_bomb_ends_in_a_bounded_error(void **state) {
+    (void)state;
+    Buf bomb = gzip_bomb(HEAD "<log>\n", (size_t)80 << 20, "</log>\n");
+    assert_true(bomb.len < ((size_t)200 << 10)); /* really a bomb: > 400:1 */
+    EventLog *log = evlog_new();
+    EvError err;
+    int64_t t0 = time_mono_ns();
+    assert_bomb_refused(evlog_read_mem(log, bomb.data, bomb.len, EVF_XES, NULL, &err), &err);
+    assert_bomb_refused(evlog_read_mem(log, bomb.data, bomb.len, EVF_AUTO, NULL, &err), &err);
+    char *path = temp_file(bomb.data, bomb.len, ".xes.gz");
+    assert_bomb_refused(evlog_read_file(log, path, EVF_AUTO, NULL, NULL, NULL, &err), &err);
+    assert_int_equal(log->n_events, 0);
+    assert_true(time_mono_ns() - t0 < 20 * 1000000000LL);
+    unlink(path);
+    evlog_free(log);
+    buf_free(&bomb);
+    /* an honest .xes.gz of the same size passes: the check is on the ratio */
+    long lines;
+    Buf text = big_log(3000, false, &lines);
+    Buf gz = gzip_of(text.data, text.len);
+    log = evlog_new();
+    assert_int_equal(evlog_read_mem(log, gz.data, gz.len, EVF_XES, NULL, &err), 0);
+    assert_int_equal(log->n_events, 30000);
+    evlog_free(log);
+    buf_free(&text);
+    buf_free(&gz);
+}
+
 static int to_buf(void *ctx, const char *bytes, size_t n) {
     buf_append(ctx, bytes, n);
     return 0;
@@ -500,6 +567,7 @@ int main(void) {
         cmocka_unit_test(test_xes_file_plain_and_gzip_across_read_blocks),
         cmocka_unit_test(test_xes_error_line_is_exact_deep_into_a_file),
         cmocka_unit_test(test_xes_truncated_or_corrupt_gzip_is_an_error),
+        cmocka_unit_test(test_xes_gzip_bomb_ends_in_a_bounded_error),
         cmocka_unit_test(test_xes_round_trip_through_the_xes_writer),
         cmocka_unit_test(test_xes_round_trip_through_the_csv_writer),
     };
