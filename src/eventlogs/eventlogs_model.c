@@ -446,9 +446,12 @@ int eventlogs_run_log(Req *r, int64_t sop_id, int64_t team_id, const char *name,
     if (rc < 0) return DB_FAIL(r);
     if (rc == DB_ROW) return 0;
     int64_t now = time_now_ms();
+    /* two first runs of one SOP in parallel: the second waits for the first's
+     * insert (unique index eventlogs_sop), then takes its log */
     if (db_prepare(r->db,
                    "INSERT INTO eventlogs (team_id, name, source, sop_id, format, created_by, created_at, updated_at)"
-                   " VALUES (?1, ?2, 'sop', ?3, 'run', ?4, ?5, ?5) RETURNING id",
+                   " VALUES (?1, ?2, 'sop', ?3, 'run', ?4, ?5, ?5)"
+                   " ON CONFLICT (sop_id) WHERE sop_id IS NOT NULL AND deleted_at IS NULL DO NOTHING RETURNING id",
                    &st) != DB_OK)
         return DB_FAIL(r);
     db_bind_int(st, 1, team_id);
@@ -460,7 +463,16 @@ int eventlogs_run_log(Req *r, int64_t sop_id, int64_t team_id, const char *name,
     rc = db_step(st);
     if (rc == DB_ROW) *log_id = db_col_int(st, 0);
     db_finalize(st);
-    if (rc != DB_ROW) return DB_FAIL(r);
+    if (rc < 0) return DB_FAIL(r);
+    if (rc == DB_DONE) { /* created meanwhile by a concurrent run */
+        if (db_prepare(r->db, "SELECT id FROM eventlogs WHERE sop_id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
+            return DB_FAIL(r);
+        db_bind_int(st, 1, sop_id);
+        rc = db_step(st);
+        if (rc == DB_ROW) *log_id = db_col_int(st, 0);
+        db_finalize(st);
+        return rc == DB_ROW ? 0 : DB_FAIL(r);
+    }
     return web_audit(r, "create", "eventlog", *log_id, NULL, NULL);
 }
 
@@ -740,6 +752,18 @@ int eventlogs_read_options(Req *r, AnlOptions *opt) {
     return read_calendar(r, &opt->calendar);
 }
 
+/* The query parameter an option refused by anl_run came from: its messages
+ * start with the filter's name (src/analysis/analysis.c). */
+static const char *refused_parameter(const char *err) {
+    static const struct {
+        const char *prefix, *param;
+    } map[] = {{"attribute filter", "attr_key"}, {"variant filter", "variant"}, {"resource filter", "resource"},
+               {"date filter", "from"},          {"calendar", "calendar"},      {"max_variants", "max_variants"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strncmp(err, map[i].prefix, strlen(map[i].prefix)) == 0) return map[i].param;
+    return "filter";
+}
+
 int eventlogs_analyze(Req *r, const EventLogInfo *info, AnlOptions *opt, EventLog **log_out, Analysis **out) {
     if (eventlogs_load(r, info->id, log_out) != 0) return -1;
     if (info->sop_id && model_source) {
@@ -750,7 +774,8 @@ int eventlogs_analyze(Req *r, const EventLogInfo *info, AnlOptions *opt, EventLo
     }
     char err[256] = "";
     if (anl_run(r->arena, *log_out, opt, out, err, sizeof err) != 0)
-        return req_fail(r, 400, "filter", err[0] ? arena_strdup(r->arena, err) : "eventlogs.error.analysis");
+        return req_fail(r, 400, refused_parameter(err),
+                        err[0] ? arena_strdup(r->arena, err) : "eventlogs.error.analysis");
     return 0;
 }
 

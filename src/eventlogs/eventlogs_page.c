@@ -181,7 +181,11 @@ static void summary(Req *r, const Analysis *an) {
 static void map_section(Req *r, int64_t id, const Analysis *an, bool perf) {
     const char *fq = filter_query(r);
     const char *paths = req_query(r, "paths");
-    int paths_pct = paths && *paths ? atoi(paths) : 100;
+    /* without ?paths= the map shows the 40 most frequent edges: the slider
+     * says which share that is (rounded up to its step of 5) */
+    int paths_pct = paths && *paths    ? atoi(paths)
+                    : an->n_edges > 40 ? ((4000 + an->n_edges - 1) / an->n_edges + 4) / 5 * 5
+                                       : 100;
     if (paths_pct < 1 || paths_pct > 100) paths_pct = 100;
     html_printf(
         r,
@@ -218,12 +222,45 @@ static void map_section(Req *r, int64_t id, const Analysis *an, bool perf) {
     html_raw(r, "</div></section>");
 }
 
-static const char *variant_text(Req *r, const Analysis *an, const AnlVariant *v) {
+/* A variant as text, activities joined by " → ". For the filter link the
+ * whole sequence, or NULL when it is longer than the variant parameter takes
+ * (2,000 characters); for display at most 30 activities, each name clipped to
+ * 80 bytes, then "… (+N)": a hostile log's variants stay a table row. */
+enum { VARIANT_SHOWN_ACTS = 30, VARIANT_NAME_BYTES = 80, VARIANT_PARAM_MAX = 2000 };
+
+static const char *variant_param(Req *r, const Analysis *an, const AnlVariant *v) {
+    size_t len = 0;
+    for (int i = 0; i < v->n_activities; i++) {
+        len += (i ? 5 : 0) + strlen(an->log->activities.strs[v->activities[i]]);
+        if (len > VARIANT_PARAM_MAX) return NULL;
+    }
     Buf b = {0};
     for (int i = 0; i < v->n_activities; i++) {
         if (i) buf_puts(&b, " → ");
         buf_puts(&b, an->log->activities.strs[v->activities[i]]);
     }
+    char *s = arena_strdup(r->arena, b.len ? buf_cstr(&b) : "");
+    buf_free(&b);
+    return s;
+}
+
+static const char *variant_text(Req *r, const Analysis *an, const AnlVariant *v) {
+    Buf b = {0};
+    int n = v->n_activities < VARIANT_SHOWN_ACTS ? v->n_activities : VARIANT_SHOWN_ACTS;
+    for (int i = 0; i < n; i++) {
+        if (i) buf_puts(&b, " → ");
+        const char *name = an->log->activities.strs[v->activities[i]];
+        size_t len = strlen(name);
+        if (len <= VARIANT_NAME_BYTES) {
+            buf_append(&b, name, len);
+            continue;
+        }
+        size_t cut = VARIANT_NAME_BYTES;
+        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--; /* whole characters */
+        buf_append(&b, name, cut);
+        buf_puts(&b, "…");
+    }
+    if (v->n_activities > n) buf_printf(&b, " → … (+%d)", v->n_activities - n);
     char *s = arena_strdup(r->arena, b.len ? buf_cstr(&b) : "");
     buf_free(&b);
     return s;
@@ -243,12 +280,14 @@ static void variants_section(Req *r, int64_t id, const Analysis *an, bool perf) 
     int n = an->n_variants < 20 ? an->n_variants : 20;
     for (int i = 0; i < n; i++) {
         const AnlVariant *v = &an->variants[i];
-        const char *seq = variant_text(r, an, v);
-        html_printf(r,
-                    "<tr><td>%d</td><td class=\"variant-seq\"><a href=\"/eventlogs/%lld?view=%s&amp;variant=%s\">%s</a>"
-                    "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>",
-                    i + 1, (long long)id, perf ? "perf" : "freq", url_encode(r, seq), seq, html_int(r, v->cases),
-                    pct(r, v->share), dur(r, v->duration.median));
+        const char *seq = variant_text(r, an, v), *param = variant_param(r, an, v);
+        html_printf(r, "<tr><td>%d</td><td class=\"variant-seq\">", i + 1);
+        if (param && *param)
+            html_printf(r, "<a href=\"/eventlogs/%lld?view=%s&amp;variant=%s\">%s</a>", (long long)id,
+                        perf ? "perf" : "freq", url_encode(r, param), seq);
+        else html_printf(r, "%s", *seq ? seq : "—");
+        html_printf(r, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>",
+                    html_int(r, v->cases), pct(r, v->share), dur(r, v->duration.median));
     }
     html_raw(r, "</tbody></table></div>");
     if (an->n_variants_total > n)
@@ -258,7 +297,18 @@ static void variants_section(Req *r, int64_t id, const Analysis *an, bool perf) 
     html_raw(r, "</section>");
 }
 
-static const char *act_name(const Analysis *an, uint32_t a) { return an->log->activities.strs[a]; }
+/* An activity name for a table cell: at most 200 bytes (whole characters)
+ * and "…" — a 10,000-character name from an uploaded file stays one line. */
+static const char *clip_name(Req *r, const char *name) {
+    size_t len = strlen(name), cut = 200;
+    if (len <= cut) return name;
+    while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--;
+    return arena_printf(r->arena, "%.*s…", (int)cut, name);
+}
+
+static const char *act_name(Req *r, const Analysis *an, uint32_t a) {
+    return clip_name(r, an->log->activities.strs[a]);
+}
 
 static void bottlenecks_section(Req *r, const Analysis *an) {
     html_printf(
@@ -277,7 +327,7 @@ static void bottlenecks_section(Req *r, const Analysis *an) {
         html_printf(r,
                     "<tr><th scope=\"row\">%s → %s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
                     "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>",
-                    act_name(an, e->from), act_name(an, e->to), html_int(r, e->count), dur(r, e->waiting.mean),
+                    act_name(r, an, e->from), act_name(r, an, e->to), html_int(r, e->count), dur(r, e->waiting.mean),
                     dur(r, e->waiting.p90), dur(r, e->waiting_total_ms), pct(r, e->share_of_case_time));
     }
     if (!n) html_printf(r, "<tr><td colspan=\"6\" class=\"empty\">%s</td></tr>", T(r, "eventlogs.no_edges"));
@@ -289,7 +339,8 @@ static void bottlenecks_section(Req *r, const Analysis *an) {
         if (!e->merge_candidate) continue;
         if (!any) html_printf(r, "<h3>%s</h3><ul class=\"plain\">", T(r, "eventlogs.merge_candidates"));
         any = true;
-        html_printf(r, "<li>%s → %s (%s)</li>", act_name(an, e->from), act_name(an, e->to), html_int(r, e->count));
+        html_printf(r, "<li>%s → %s (%s)</li>", act_name(r, an, e->from), act_name(r, an, e->to),
+                    html_int(r, e->count));
     }
     if (any) html_raw(r, "</ul>");
     html_printf(r, "<h3>%s</h3><p>%s</p>", T(r, "eventlogs.rework"),
@@ -354,7 +405,7 @@ static void activities_section(Req *r, const Analysis *an) {
         html_printf(r,
                     "<figure class=\"hist\"><figcaption><strong>%s</strong> <span class=\"muted\">%s %s · p90 %s</span>"
                     "</figcaption>",
-                    a->name, T(r, "eventlogs.median"), dur(r, a->service.median), dur(r, a->service.p90));
+                    clip_name(r, a->name), T(r, "eventlogs.median"), dur(r, a->service.median), dur(r, a->service.p90));
         eventlogs_render_histogram(r, a);
         html_raw(r, "</figure>");
     }
@@ -367,10 +418,14 @@ static int eventlogs_page_show(Req *r) {
     int64_t id;
     EventLogInfo info;
     AnlOptions opt;
-    if (req_path_id(r, "id", &id) != 0 || eventlogs_get(r, id, &info) != 0) return -1;
+    int64_t paths; /* read again by the map; checked here so that a bad value is a 400 naming it */
+    if (req_path_id(r, "id", &id) != 0 || eventlogs_get(r, id, &info) != 0 ||
+        req_query_int(r, "paths", 1, 100, 100, &paths) != 0)
+        return -1;
     const char *view = req_query(r, "view");
     bool perf = view && strcmp(view, "perf") == 0;
     int bad = eventlogs_read_options(r, &opt);
+    if (opt.max_variants == 0) opt.max_variants = 20; /* the page lists 20; the total is still counted */
     EventLog *log = NULL;
     Analysis *an = NULL;
     if (bad == 0 && eventlogs_analyze(r, &info, &opt, &log, &an) != 0) {

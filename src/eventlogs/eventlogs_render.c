@@ -72,6 +72,8 @@ typedef struct MapGraph {
     int n_layers;
     double *col_x, *col_w; /* per layer */
     double width, height;
+    int n_over_cap; /* activities with instances beyond MAP_MAX_NODES, not drawn */
+    int n_unlinked; /* activities drawn without any edge: left out */
 } MapGraph;
 
 /* Display width of a UTF-8 string in half-width units (CJK counts 2). */
@@ -426,42 +428,62 @@ static int shown_edges(Req *r, int n_edges) {
     return n_edges <= 40 ? n_edges : 40;
 }
 
+/* The graph drawn: the start and end nodes, at most MAP_MAX_NODES activities
+ * (most instances first), the shown share of the edges among them, and the
+ * start / end edges. An activity left without any drawn edge (its edges fell
+ * below the paths limit) is not drawn: a box floating in the first column
+ * says nothing. g->n_over_cap and g->n_unlinked count what was left out, for
+ * the note under the map. Linear in activities + edges of the analysis. */
 static void build_graph(Req *r, const Analysis *an, MapGraph *g) {
     memset(g, 0, sizeof *g);
     g->nodes[0] = (MapNode){.kind = 1, .act = -1};
     g->nodes[1] = (MapNode){.kind = 2, .act = -1};
     g->n_nodes = 2;
-    int node_of_act[4096];
     int n_acts = an->n_activities_out;
-    for (int i = 0; i < n_acts && i < 4096; i++) node_of_act[i] = -1;
+    /* node of each of the log's activity numbers (what edges refer to), -1 when not drawn */
+    size_t n_log_acts = an->log->activities.n;
+    int *node_of = arena_alloc(r->arena, sizeof(int) * (n_log_acts + 1));
+    memset(node_of, 0xff, sizeof(int) * (n_log_acts + 1));
     /* activities by instances, most frequent first (the analysis' order) */
-    for (int i = 0; i < n_acts && g->n_nodes < MAP_MAX_NODES + 2 && i < 4096; i++) {
+    for (int i = 0; i < n_acts; i++) {
         if (an->activities[i].instances == 0) continue;
-        node_of_act[i] = g->n_nodes;
+        if (g->n_nodes == MAP_MAX_NODES + 2) {
+            g->n_over_cap++;
+            continue;
+        }
+        node_of[an->activities[i].activity] = g->n_nodes;
         g->nodes[g->n_nodes++] = (MapNode){.name = an->activities[i].name, .act = i};
     }
     int keep = shown_edges(r, an->n_edges);
-    g->edges = arena_alloc(r->arena, sizeof(MapEdge) * (size_t)(keep + 2 * n_acts + 1));
+    int max_edges = (keep < an->n_edges ? keep : an->n_edges) + 2 * MAP_MAX_NODES + 1;
+    g->edges = arena_alloc(r->arena, sizeof(MapEdge) * (size_t)max_edges);
     g->n_edges = 0;
-    /* activities are looked up by the log's activity number */
     for (int k = 0; k < an->n_edges && k < keep; k++) {
         const AnlEdge *e = &an->edges[k];
-        int from = -1, to = -1;
-        for (int i = 0; i < n_acts && i < 4096; i++) {
-            if (an->activities[i].activity == e->from) from = node_of_act[i];
-            if (an->activities[i].activity == e->to) to = node_of_act[i];
-        }
+        int from = node_of[e->from], to = node_of[e->to];
         if (from < 0 || to < 0) continue;
         g->edges[g->n_edges++] = (MapEdge){.from = from, .to = to, .count = e->count, .wait_mean_ms = e->waiting.mean};
     }
-    for (int i = 0; i < n_acts && i < 4096; i++) {
-        if (node_of_act[i] < 0) continue;
-        if (an->activities[i].start_count > 0)
-            g->edges[g->n_edges++] =
-                (MapEdge){.from = 0, .to = node_of_act[i], .count = an->activities[i].start_count, .wait_mean_ms = -1};
-        if (an->activities[i].end_count > 0)
-            g->edges[g->n_edges++] =
-                (MapEdge){.from = node_of_act[i], .to = 1, .count = an->activities[i].end_count, .wait_mean_ms = -1};
+    for (int v = 2; v < g->n_nodes; v++) {
+        const AnlActivity *a = &an->activities[g->nodes[v].act];
+        if (a->start_count > 0)
+            g->edges[g->n_edges++] = (MapEdge){.from = 0, .to = v, .count = a->start_count, .wait_mean_ms = -1};
+        if (a->end_count > 0)
+            g->edges[g->n_edges++] = (MapEdge){.from = v, .to = 1, .count = a->end_count, .wait_mean_ms = -1};
+    }
+    /* leave out the activities no drawn edge touches, renumbering the rest */
+    bool linked[MAP_MAX_NODES + 2] = {true, true};
+    for (int k = 0; k < g->n_edges; k++) linked[g->edges[k].from] = linked[g->edges[k].to] = true;
+    int renum[MAP_MAX_NODES + 2], n = 0;
+    for (int v = 0; v < g->n_nodes; v++) {
+        renum[v] = linked[v] ? n : -1;
+        if (linked[v]) g->nodes[n++] = g->nodes[v];
+        else g->n_unlinked++;
+    }
+    g->n_nodes = n;
+    for (int k = 0; k < g->n_edges; k++) {
+        g->edges[k].from = renum[g->edges[k].from];
+        g->edges[k].to = renum[g->edges[k].to];
     }
 }
 
@@ -534,7 +556,8 @@ static void draw_edge(Req *r, const MapGraph *g, const MapEdge *e, int64_t max_c
     html_printf(r,
                 "<g class=\"map-edge\"><title>%s → %s: %s</title>"
                 "<path class=\"edge-%s%s\" d=\"%s\" stroke-width=\"%.1f\" marker-end=\"url(#evm-%s)\"/>",
-                a->name ? a->name : "●", b->name ? b->name : "■", label, kind, shape, d, width, kind);
+                a->name ? clip_label(r, a->name, 120) : "●", b->name ? clip_label(r, b->name, 120) : "■", label, kind,
+                shape, d, width, kind);
     html_printf(r, "<text class=\"edge-label\" x=\"%.1f\" y=\"%.1f\">%s</text></g>", lx, ly, label);
 }
 
@@ -584,11 +607,21 @@ void eventlogs_render_map(Req *r, const Analysis *an, bool performance) {
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" rx=\"8\"/>"
                     "<text class=\"node-name\" x=\"%.1f\" y=\"%.1f\">%s</text>"
                     "<text class=\"node-figure\" x=\"%.1f\" y=\"%.1f\">%s</text></g>",
-                    m->name, T(r, performance ? "eventlogs.map.mean_service" : "eventlogs.map.instances"), sub, m->x,
-                    m->y, NODE_W, NODE_H, m->x + NODE_W / 2.0, m->y + 19, clip_label(r, m->name, 20),
-                    m->x + NODE_W / 2.0, m->y + 36, sub);
+                    clip_label(r, m->name, 240),
+                    T(r, performance ? "eventlogs.map.mean_service" : "eventlogs.map.instances"), sub, m->x, m->y,
+                    NODE_W, NODE_H, m->x + NODE_W / 2.0, m->y + 19, clip_label(r, m->name, 20), m->x + NODE_W / 2.0,
+                    m->y + 36, sub);
     }
     html_raw(r, "</g></svg>");
+    /* say what the map leaves out: a map that silently drops boxes misleads */
+    if (g.n_over_cap)
+        html_printf(r, "<p class=\"hint map-note\">%s</p>",
+                    i18n_fmt(r->arena, r->locale, "eventlogs.map.over_cap", 2,
+                             (const char *[]){html_int(r, g.n_over_cap), html_int(r, MAP_MAX_NODES)}));
+    if (g.n_unlinked)
+        html_printf(
+            r, "<p class=\"hint map-note\">%s</p>",
+            i18n_fmt(r->arena, r->locale, "eventlogs.map.unlinked", 1, (const char *[]){html_int(r, g.n_unlinked)}));
 }
 
 void eventlogs_render_histogram(Req *r, const AnlActivity *act) {
@@ -598,12 +631,12 @@ void eventlogs_render_histogram(Req *r, const AnlActivity *act) {
         if (act->service_hist.counts[i] > max) max = act->service_hist.counts[i];
         total += act->service_hist.counts[i];
     }
-    html_printf(
-        r,
-        "<svg class=\"histogram\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">"
-        "<title>%s</title>",
-        HW, HH, HW, HH,
-        i18n_fmt(r->arena, r->locale, "eventlogs.hist.title", 2, (const char *[]){act->name, html_int(r, total)}));
+    html_printf(r,
+                "<svg class=\"histogram\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">"
+                "<title>%s</title>",
+                HW, HH, HW, HH,
+                i18n_fmt(r->arena, r->locale, "eventlogs.hist.title", 2,
+                         (const char *[]){clip_label(r, act->name, 200), html_int(r, total)}));
     double bw = (HW - 2.0 * LEFT) / ANL_HIST_BINS;
     for (int i = 0; i < ANL_HIST_BINS && max > 0; i++) {
         int64_t c = act->service_hist.counts[i];

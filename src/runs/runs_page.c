@@ -476,8 +476,8 @@ static void steps_table(Req *r, const Analysis *an) {
 }
 
 static int runs_page_sop_analysis(Req *r) {
-    int64_t sop_id, log_id;
-    if (req_path_id(r, "id", &sop_id) != 0) return -1;
+    int64_t sop_id, log_id, paths; /* paths: read again by eventlogs_render_map; a bad value is a 400 naming it */
+    if (req_path_id(r, "id", &sop_id) != 0 || req_query_int(r, "paths", 1, 100, 100, &paths) != 0) return -1;
     Sop sop;
     int rc = sops_get(r, sop_id, &sop);
     if (rc) return rc < 0 ? rc : req_fail(r, 404, NULL, "error.not_found");

@@ -164,7 +164,7 @@ describe('the analysis document', () => {
     assert.equal(nobody.counts.cases, 0);
     assert.equal(nobody.counts.cases_total, 3);
     assert.equal((await q('variant=' + encodeURIComponent('受理,不存在'))).counts.cases, 0);
-    assertProblem(await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?attr_key=colour&attr_value=red`), 400, 'filter');
+    assertProblem(await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}/analysis?attr_key=colour&attr_value=red`), 400, 'attr_key');
   });
 
   it('business hours: waiting overnight and at weekends does not count', async () => {
@@ -332,5 +332,129 @@ describe('command line', () => {
     assert.equal(await count(), before);
     const usage = cli(['analyze']);
     assert.equal(usage.status, 2);
+  });
+});
+
+describe('review: hostile input, parameters, concurrency', () => {
+  it('activity names with markup render as text on the analysis page (map, tables, variants)', async () => {
+    const evil = ['<script>alert(1)</script>', '"><svg onload=alert(2)>', "x' onmouseover='alert(3)"];
+    const rows = [];
+    for (let c = 0; c < 3; c++) evil.forEach((a, k) => rows.push([`c${c}`, a, c * 10 + k, '<img src=x onerror=alert(4)>', 'complete']));
+    const csv = 'case_id,activity,timestamp,resource,lifecycle\n' +
+      rows.map(([c, a, h, r, l]) => `${c},"${a.replace(/"/g, '""')}",${iso(T0 + h * H)},"${r}",${l}`).join('\n') + '\n';
+    const up = await upload(csv, '?name=' + encodeURIComponent('<b>bold</b>'));
+    assert.equal(up.status, 201, up.text);
+    const lina = await s.browserLogin('lina');
+    for (const view of ['freq', 'perf']) {
+      const page = await s.page(lina, `/eventlogs/${up.json.id}?view=${view}`);
+      assert.equal(page.status, 200);
+      assert.ok(!page.text.includes('<script>alert'), 'script tag escaped');
+      assert.ok(!/<svg onload/i.test(page.text), 'svg onload escaped');
+      assert.ok(!page.text.includes('<img src=x'), 'img escaped');
+      assert.ok(!page.text.includes("' onmouseover='"), 'attribute breakout escaped');
+      assert.ok(page.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+      assert.ok(page.text.includes('&lt;b&gt;bold&lt;/b&gt;'));
+    }
+    const list = await s.page(lina, '/eventlogs');
+    assert.ok(!list.text.includes('<b>bold</b>') && list.text.includes('&lt;b&gt;bold&lt;/b&gt;'));
+  });
+
+  it('a log with 10,000-character names and 2,000 variants keeps the page bounded and says what it leaves out', async () => {
+    const long = (k) => `${String(k).padStart(4, '0')}-` + '长'.repeat(10000);
+    const lines = ['case_id,activity,timestamp'];
+    for (let c = 0; c < 2000; c++) {
+      // every case its own variant: a shared first activity, then two of 60 long names
+      lines.push(`k${c},${long(0)},${iso(T0 + c * H)}`);
+      lines.push(`k${c},${long(1 + (c % 60))},${iso(T0 + c * H + 60_000)}`);
+      lines.push(`k${c},${long(1 + (Math.floor(c / 60) % 60))},${iso(T0 + c * H + 120_000)}`);
+    }
+    const up = await upload(lines.join('\n') + '\n', '?name=huge');
+    assert.equal(up.status, 201, up.text);
+    const lina = await s.browserLogin('lina');
+    const page = await s.page(lina, `/eventlogs/${up.json.id}`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.length < 1_500_000, `page of ${page.text.length} bytes`);
+    assert.ok((page.text.match(/<rect [^>]*rx="8"/g) || []).length <= 42, 'at most 42 boxes');
+    assert.match(page.text, /另有 19 个较少出现的活动未绘制|19 less frequent activities are not drawn/);
+    assert.equal((page.text.match(/class="variant-seq"/g) || []).length, 20);
+    assert.match(page.text, /共 2,000 个变体中最常见的 20 个|The 20 most frequent of 2,000 variants/);
+    // a variant too long for the variant parameter is listed without a filter link
+    assert.ok(!page.text.includes('variant=0000'));
+  });
+
+  it('query parameters are checked and the refusal names the parameter', async () => {
+    const base = `/api/v1/eventlogs/${csvId}/analysis`;
+    assertProblem(await s.api('lina', 'GET', `${base}?from=2024-13-45`), 400, 'from');
+    assertProblem(await s.api('lina', 'GET', `${base}?from=2024-03-02&to=2024-03-01`), 400, 'to');
+    assertProblem(await s.api('lina', 'GET', `${base}?attr_key=nokey&attr_value=x`), 400, 'attr_key');
+    assertProblem(await s.api('lina', 'GET', `${base}?attr_key=nokey`), 400, 'attr_value');
+    assertProblem(await s.api('lina', 'GET', `${base}?variant=${encodeURIComponent('受理, ,办结')}`), 400, 'variant');
+    assertProblem(await s.api('lina', 'GET', `${base}?max_variants=-1`), 400, 'max_variants');
+    assertProblem(await s.api('lina', 'GET', `${base}?calendar=1&day_start=18:00&day_end=09:00`), 400, 'day_end');
+    assertProblem(await s.api('lina', 'GET', `${base}?calendar=1&weekdays=8`), 400, 'weekdays');
+    assertProblem(await s.api('lina', 'GET', `${base}?calendar=1&holidays=2024-02-30`), 400, 'holidays');
+    assertProblem(await s.api('lina', 'GET', `${base}?calendar=yes`), 400, 'calendar');
+    const lina = await s.browserLogin('lina');
+    assert.equal((await s.page(lina, `/eventlogs/${csvId}?paths=abc`)).status, 400);
+    assert.equal((await s.page(lina, `/eventlogs/${csvId}?paths=0`)).status, 400);
+    // a well-formed question with no matching case is an empty answer
+    const none = await s.api('lina', 'GET', `${base}?resource=nobody`);
+    assert.equal(none.status, 200);
+    assert.equal(none.json.counts.cases, 0);
+  });
+
+  it('a deleted log exports nothing (404) and other teams get 404 on every route', async () => {
+    assert.equal((await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}/export.xes`)).status, 404);
+    assert.equal((await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}/export.csv`)).status, 404);
+    assert.equal((await s.api('lina', 'GET', `/api/v1/eventlogs/${xesId}/analysis`)).status, 404);
+    for (const p of ['', '/analysis', '/export.xes', '/export.csv'])
+      assert.equal((await s.api('zhaolei', 'GET', `/api/v1/eventlogs/${csvId}${p}`)).status, 404, p);
+    const zl = await s.browserLogin('zhaolei');
+    assert.equal((await s.page(zl, `/eventlogs/${csvId}`)).status, 404);
+    const shown = await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}`);
+    assert.equal((await s.form(zl, `/eventlogs/${csvId}/delete`, { version: String(etagVersion(shown)) })).status, 404);
+    // the page's delete form needs the session's CSRF token
+    const lina = await s.browserLogin('lina');
+    assert.equal((await s.form(lina, `/eventlogs/${csvId}/delete`, { version: String(etagVersion(shown)) }, { csrf: false })).status, 403);
+    assert.equal((await s.api('lina', 'GET', `/api/v1/eventlogs/${csvId}`)).status, 200);
+  });
+
+  it('parallel first runs of one SOP share one run log; parallel step actions append without collisions', async () => {
+    const users = (await s.api('admin', 'GET', '/api/v1/users?limit=200')).json.items;
+    const lina = users.find((u) => u.login === 'lina');
+    const made = await s.api('lina', 'POST', '/api/v1/sops', {
+      title: '并发运行流程', team_id: team['售前咨询组'], owner_id: lina.id, steps: [{ name: '接单' }, { name: '发货' }],
+    });
+    assert.equal(made.status, 201, made.text);
+    assert.equal((await s.api('lina', 'POST', `/api/v1/sops/${made.json.id}/versions/1/publish`)).status, 200);
+    const N = 8;
+    const runs = await Promise.all(Array.from({ length: N }, (_, i) =>
+      s.api('wangfang', 'POST', '/api/v1/runs', { sop_id: made.json.id, reference: `并发-${i}` })));
+    for (const r of runs) assert.equal(r.status, 201, r.text);
+    const act = async (run, action) => {
+      const cur = (await s.api('admin', 'GET', `/api/v1/runs/${run.json.id}`)).json;
+      const st = cur.steps.find((x) => x.name === '接单');
+      return s.api('wangfang', 'POST', `/api/v1/runs/${run.json.id}/steps/${st.step_id}/${action}`, undefined,
+        { 'If-Match': `"${st.version}"` });
+    };
+    for (const action of ['start', 'complete']) {
+      const res = await Promise.all(runs.map((r) => act(r, action)));
+      for (const r of res) assert.equal(r.status, 200, r.text);
+    }
+    const logs = (await s.api('admin', 'GET', '/api/v1/eventlogs?limit=200')).json.items.filter((l) => l.sop_id === made.json.id);
+    assert.equal(logs.length, 1, 'one run log for the SOP');
+    const an = (await s.api('admin', 'GET', `/api/v1/eventlogs/${logs[0].id}/analysis`));
+    assert.equal(an.status, 200, an.text);
+    assert.equal(an.json.counts.cases, N);
+    const step = an.json.activities.find((a) => a.name === '接单');
+    assert.equal(step.instances, N);
+    assert.equal(step.service.count, N);
+    assert.equal(an.json.counts.unclosed_starts, 0);
+    const csv = (await s.api('admin', 'GET', `/api/v1/eventlogs/${logs[0].id}/export.csv`)).text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
+    assert.equal(csv.length, logs[0].events);
+    for (let i = 0; i < N; i++) {
+      const mine = csv.filter((l) => l.startsWith(`并发-${i},接单,`));
+      assert.equal(mine.length, 2, `run ${i}: ${mine.join(' | ')}`);
+    }
   });
 });

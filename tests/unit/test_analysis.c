@@ -704,6 +704,256 @@ static void test_anl_empty_and_instance_free_logs(void **state) {
     evlog_free(l);
 }
 
+/* ---------- an independent reference, for random logs ----------
+ * A brute-force reading of docs/analysis.md, written without the engine's
+ * data structures: per case, sort the events by time (insertion sort: stable),
+ * pair each completion with the oldest open start of its activity by scanning,
+ * sort instances by (start, completion) (insertion sort), then walk
+ * consecutive pairs. Percentiles after a full sort, numpy "linear". */
+
+enum { REF_ACTS = 4, REF_CASES = 6, REF_EVENTS = 14 };
+
+typedef struct RefEv {
+    int act, kind; /* kind: 0 complete, 1 start, 2 schedule (no instance) */
+    int64_t t;
+} RefEv;
+
+typedef struct RefInst {
+    int act;
+    int64_t s, e;
+    bool real;
+} RefInst;
+
+static uint64_t rng_state;
+static int rnd(int n) {
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (int)((rng_state >> 33) % (uint64_t)n);
+}
+
+static int cmp_ll(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static double ref_quantile(const int64_t *sorted, int n, double q) {
+    double pos = q * (n - 1);
+    int k = (int)floor(pos);
+    if (k + 1 >= n) return (double)sorted[n - 1];
+    return (double)sorted[k] + (pos - k) * (double)(sorted[k + 1] - sorted[k]);
+}
+
+static void ref_check_stats(const char *what, int64_t *v, int n, const AnlStats *st) {
+    if ((int64_t)n != st->count) fail_msg("%s: count %lld, want %d", what, (long long)st->count, n);
+    if (n == 0) return;
+    qsort(v, (size_t)n, sizeof *v, cmp_ll);
+    double total = 0;
+    for (int i = 0; i < n; i++) total += (double)v[i];
+    assert_near(st->min, (double)v[0]);
+    assert_near(st->max, (double)v[n - 1]);
+    assert_near(st->mean, total / n);
+    assert_near(st->median, ref_quantile(v, n, 0.5));
+    assert_near(st->p90, ref_quantile(v, n, 0.9));
+}
+
+/* The instances of one case's events (file order in ev), in (start,
+ * completion) order; returns how many. */
+static int ref_instances(RefEv *ev, int n, RefInst *out) {
+    for (int i = 1; i < n; i++) /* stable: ties keep file order */
+        for (int j = i; j > 0 && ev[j - 1].t > ev[j].t; j--) {
+            RefEv tmp = ev[j];
+            ev[j] = ev[j - 1];
+            ev[j - 1] = tmp;
+        }
+    bool used[REF_EVENTS] = {false};
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].kind != 0) continue;
+        int open = -1; /* the oldest start of the activity before i not yet used */
+        for (int j = 0; j < i && open < 0; j++)
+            if (ev[j].kind == 1 && ev[j].act == ev[i].act && !used[j]) open = j;
+        if (open >= 0) {
+            used[open] = true;
+            out[k++] = (RefInst){ev[i].act, ev[open].t, ev[i].t, true};
+        } else out[k++] = (RefInst){ev[i].act, ev[i].t, ev[i].t, false};
+    }
+    for (int i = 1; i < k; i++) /* stable by (start, completion) */
+        for (int j = i; j > 0 && (out[j - 1].s > out[j].s || (out[j - 1].s == out[j].s && out[j - 1].e > out[j].e));
+             j--) {
+            RefInst tmp = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = tmp;
+        }
+    return k;
+}
+
+/* 300 random logs (fixed seed): up to 6 cases of up to 14 events over 4
+ * activities, lifecycles start / complete / none / schedule, times drawn
+ * from 0..30 minutes so that ties and overlaps are common, events written
+ * in random order across cases. Every DFG edge's count, cases and waiting
+ * statistics, every activity's instances and service times, the case
+ * durations, the instance and variant counts and the start/end counts must
+ * equal the reference's. */
+static void test_anl_matches_a_brute_force_reference_on_random_logs(void **state) {
+    (void)state;
+    static const char *const acts[REF_ACTS] = {"A", "B", "C", "D"};
+    static const char *const kinds[] = {"complete", "start", "schedule"};
+    rng_state = 20270301;
+    for (int round = 0; round < 300; round++) {
+        RefEv evs[REF_CASES][REF_EVENTS];
+        int n_ev[REF_CASES] = {0};
+        int n_cases = 1 + rnd(REF_CASES), total = 0;
+        for (int c = 0; c < n_cases; c++) {
+            n_ev[c] = 1 + rnd(REF_EVENTS);
+            total += n_ev[c];
+        }
+        EventLog *l = evlog_new();
+        /* interleave the cases' events in the file; within a case, file order is evs order */
+        int next[REF_CASES] = {0};
+        char cid[16];
+        for (int c = 0; c < n_cases; c++) { /* first event of every case first: case numbers = c */
+            RefEv *e = &evs[c][next[c]++];
+            *e = (RefEv){rnd(REF_ACTS), rnd(4) % 3, rnd(31)};
+            snprintf(cid, sizeof cid, "k%d", c);
+            ev(l, cid, acts[e->act], NULL, rnd(2) && e->kind == 0 ? NULL : kinds[e->kind], e->t);
+            total--;
+        }
+        while (total > 0) {
+            int c = rnd(n_cases);
+            if (next[c] == n_ev[c]) continue;
+            RefEv *e = &evs[c][next[c]++];
+            *e = (RefEv){rnd(REF_ACTS), rnd(4) % 3, rnd(31)};
+            snprintf(cid, sizeof cid, "k%d", c);
+            ev(l, cid, acts[e->act], NULL, rnd(2) && e->kind == 0 ? NULL : kinds[e->kind], e->t);
+            total--;
+        }
+        /* the reference */
+        int64_t waits[REF_ACTS][REF_ACTS][REF_CASES * REF_EVENTS], svc[REF_ACTS][REF_CASES * REF_EVENTS];
+        int n_wait[REF_ACTS][REF_ACTS] = {{0}}, edge_cases[REF_ACTS][REF_ACTS] = {{0}}, n_svc[REF_ACTS] = {0};
+        int inst_of[REF_ACTS] = {0}, starts[REF_ACTS] = {0}, ends[REF_ACTS] = {0}, n_inst = 0, n_var = 0;
+        int64_t durs[REF_CASES];
+        char variants[REF_CASES][REF_EVENTS + 1];
+        for (int c = 0; c < n_cases; c++) {
+            RefInst in[REF_EVENTS];
+            int k = ref_instances(evs[c], n_ev[c], in);
+            n_inst += k;
+            int64_t lo = k ? in[0].s : 0, hi = k ? in[0].e : 0;
+            bool seen[REF_ACTS][REF_ACTS] = {{false}};
+            char var[REF_EVENTS + 1];
+            for (int j = 0; j < k; j++) {
+                var[j] = (char)('A' + in[j].act);
+                inst_of[in[j].act]++;
+                if (in[j].s < lo) lo = in[j].s;
+                if (in[j].e > hi) hi = in[j].e;
+                if (in[j].real) svc[in[j].act][n_svc[in[j].act]++] = (in[j].e - in[j].s) * MIN;
+                if (j == 0) continue;
+                int a = in[j - 1].act, b = in[j].act;
+                int64_t w = in[j].s - in[j - 1].e;
+                waits[a][b][n_wait[a][b]++] = (w > 0 ? w : 0) * MIN;
+                if (!seen[a][b]) edge_cases[a][b]++;
+                seen[a][b] = true;
+            }
+            var[k] = 0;
+            if (k) {
+                starts[in[0].act]++;
+                ends[in[k - 1].act]++;
+            }
+            durs[c] = (hi - lo) * MIN;
+            bool known = false;
+            for (int v = 0; v < n_var && !known; v++) known = strcmp(variants[v], var) == 0;
+            if (!known) memcpy(variants[n_var++], var, sizeof var);
+        }
+        /* the engine */
+        Arena *a = arena_new();
+        Analysis *an = run(a, l, NULL);
+        assert_int_equal(an->n_cases, n_cases);
+        assert_int_equal(an->n_instances, n_inst);
+        assert_int_equal(an->n_variants_total, n_var);
+        ref_check_stats("case duration", durs, n_cases, &an->case_duration);
+        int n_edges = 0;
+        for (int x = 0; x < REF_ACTS; x++)
+            for (int y = 0; y < REF_ACTS; y++) {
+                const AnlEdge *e = edge(an, acts[x], acts[y]);
+                if (!n_wait[x][y]) {
+                    assert_null(e);
+                    continue;
+                }
+                n_edges++;
+                if (!e) fail_msg("round %d: edge %s→%s missing", round, acts[x], acts[y]);
+                assert_int_equal(e->count, n_wait[x][y]);
+                assert_int_equal(e->cases, edge_cases[x][y]);
+                ref_check_stats("waiting", waits[x][y], n_wait[x][y], &e->waiting);
+            }
+        assert_int_equal(an->n_edges, n_edges);
+        for (int x = 0; x < an->n_activities_out; x++) {
+            const AnlActivity *s = &an->activities[x];
+            int i = s->name[0] - 'A';
+            assert_int_equal(s->instances, inst_of[i]);
+            assert_int_equal(s->start_count, starts[i]);
+            assert_int_equal(s->end_count, ends[i]);
+            ref_check_stats("service", svc[i], n_svc[i], &s->service);
+        }
+        arena_free(a);
+        evlog_free(l);
+    }
+}
+
+/* Working time by brute force: for every local day the span touches, the
+ * overlap of [s, e) with that day's working hours, when the day is a working
+ * weekday and no holiday. */
+static int64_t ref_working_ms(int64_t s, int64_t e, const AnlCalendar *c) {
+    int64_t off = (int64_t)c->offset_min * MIN, total = 0;
+    int64_t d0 = (s + off) / 86400000LL - 2, d1 = (e + off) / 86400000LL + 2;
+    for (int64_t d = d0; d <= d1; d++) {
+        int wd = (int)(((d + 3) % 7 + 7) % 7); /* Monday 0; day 0 was a Thursday */
+        if (!((c->weekdays >> wd) & 1)) continue;
+        bool hol = false;
+        for (int h = 0; h < c->n_holidays; h++) hol |= c->holidays[h] == d;
+        if (hol) continue;
+        int64_t ws = d * 86400000LL - off + (int64_t)c->day_start_min * MIN;
+        int64_t we = d * 86400000LL - off + (int64_t)c->day_end_min * MIN;
+        int64_t lo = s > ws ? s : ws, hi = e < we ? e : we;
+        if (hi > lo) total += hi - lo;
+    }
+    return total;
+}
+
+/* 400 random spans (fixed seed) from a few minutes to five weeks, starting
+ * anywhere in the day, including zero-length ones, under random calendars
+ * (random weekday sets, hours, UTC offsets −12 h … +14 h, holidays some on
+ * weekends): each activity's service time must equal the brute-force count. */
+static void test_anl_calendar_matches_a_day_by_day_count(void **state) {
+    (void)state;
+    rng_state = 77;
+    for (int round = 0; round < 400; round++) {
+        int64_t hol[6];
+        int64_t base_day = time_days_from_civil(2027, 3, 1);
+        for (int h = 0; h < 6; h++) hol[h] = base_day + rnd(40);
+        qsort(hol, 6, sizeof *hol, cmp_ll);
+        int ds = rnd(20) * 60, de = ds + 30 + rnd(1440 - ds - 30 + 1);
+        if (de > 1440) de = 1440;
+        AnlCalendar cal = {.enabled = true,
+                           .weekdays = (uint8_t)(1 + rnd(127)),
+                           .day_start_min = ds,
+                           .day_end_min = de,
+                           .offset_min = -720 + rnd(27) * 60,
+                           .holidays = hol,
+                           .n_holidays = rnd(7)};
+        int64_t s_min = rnd(7 * 1440), len_min = rnd(4) == 0 ? 0 : rnd(5 * 7 * 1440);
+        EventLog *l = evlog_new();
+        span(l, "c", "A", NULL, s_min, s_min + len_min);
+        Arena *a = arena_new();
+        AnlOptions o = {.calendar = cal};
+        Analysis *an = run(a, l, &o);
+        int64_t want = ref_working_ms(t0() + s_min * MIN, t0() + (s_min + len_min) * MIN, &cal);
+        if (fabs(act(an, "A")->service.max - (double)want) > 0.5)
+            fail_msg("round %d: working time %.0f, want %lld (start %lld min, length %lld min)", round,
+                     act(an, "A")->service.max, (long long)want, (long long)s_min, (long long)len_min);
+        assert_near(an->case_duration.max, (double)want);
+        arena_free(a);
+        evlog_free(l);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_anl_instances_pair_oldest_open_start_first),
@@ -720,6 +970,8 @@ int main(void) {
         cmocka_unit_test(test_anl_redundancy_figures),
         cmocka_unit_test(test_anl_json_document_has_every_figure),
         cmocka_unit_test(test_anl_empty_and_instance_free_logs),
+        cmocka_unit_test(test_anl_matches_a_brute_force_reference_on_random_logs),
+        cmocka_unit_test(test_anl_calendar_matches_a_day_by_day_count),
     };
     return UNIT_RUN("analysis", tests);
 }

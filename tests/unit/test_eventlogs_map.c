@@ -226,11 +226,88 @@ static void test_eventlogs_map_long_chain_with_skips(void **state) {
     web_cli_request_free(r);
 }
 
+static char *render_html(Req *r, const EventLog *l) {
+    char err[256];
+    Analysis *an = NULL;
+    if (anl_run(r->arena, l, NULL, &an, err, sizeof err) != 0) fail_msg("anl_run: %s", err);
+    buf_reset(&r->priv->out);
+    eventlogs_render_map(r, an, false);
+    return arena_strdup(r->arena, buf_cstr(&r->priv->out));
+}
+
+/* Five cases follow P00 → … → P40 (40 edges of count 5); one case goes
+ * P00 → R → P40 (two edges of count 1). The default map keeps the 40 most
+ * frequent edges, so R has no drawn edge and is neither a start nor an end:
+ * it is left out (41 boxes + start + end, not a stray box in column 1) and a
+ * note says that one activity is hidden. */
+static void test_eventlogs_map_hides_activities_without_a_shown_edge(void **state) {
+    (void)state;
+    Req *r = web_cli_request(NULL);
+    EventLog *l = evlog_new();
+    char name[16];
+    for (int c = 0; c < 5; c++) {
+        char id[8];
+        snprintf(id, sizeof id, "c%d", c);
+        for (int i = 0; i <= 40; i++) {
+            snprintf(name, sizeof name, "P%02d", i);
+            ev(l, id, name, c * 1000 + i);
+        }
+    }
+    ev(l, "rare", "P00", 9000);
+    ev(l, "rare", "R", 9001);
+    ev(l, "rare", "P40", 9002);
+    const char *html = render_html(r, l);
+    Svg s;
+    parse_svg(html, &s);
+    assert_int_equal(s.n_boxes, 43);
+    assert_null(strstr(html, ">R<"));
+    assert_non_null(strstr(html, "map-note"));
+    /* the note (catalogs are not loaded here: the message key stands for the text) */
+    assert_non_null(strstr(html, "<p class=\"hint map-note\">eventlogs.map.unlinked"));
+    for (int i = 0; i < s.n_paths; i++) assert_int_equal(samples_inside(&s, s.paths[i]), 0);
+    free_svg(&s);
+    evlog_free(l);
+    web_cli_request_free(r);
+}
+
+/* A hostile log: 3,000 distinct activities whose names are 10,000 characters
+ * of markup. The map draws at most 42 of them, says how many it leaves out,
+ * clips every label and title, and escapes them: the output stays small. */
+static void test_eventlogs_map_is_bounded_for_huge_hostile_logs(void **state) {
+    (void)state;
+    Req *r = web_cli_request(NULL);
+    EventLog *l = evlog_new();
+    enum { N_ACTS = 3000, NAME_LEN = 10000 };
+    char *name = malloc(NAME_LEN + 1);
+    for (int i = 0; i < NAME_LEN; i++) name[i] = "<script>\"x'&"[i % 12];
+    name[NAME_LEN] = 0;
+    for (int a = 0; a < N_ACTS; a++) {
+        snprintf(name, 8, "%06d", a); /* distinct prefixes */
+        name[6] = '<';
+        char id[16];
+        snprintf(id, sizeof id, "c%d", a / 3); /* three activities a case */
+        assert_int_equal(evlog_add(l, id, strlen(id), name, NAME_LEN, NULL, 0, NULL, 0, (int64_t)a * 60000), 0);
+    }
+    free(name);
+    const char *html = render_html(r, l);
+    Svg s;
+    parse_svg(html, &s);
+    assert_true(s.n_boxes <= 42 + 2);
+    assert_true(strlen(html) < 120000);
+    assert_null(strstr(html, "<script"));
+    assert_non_null(strstr(html, "<p class=\"hint map-note\">eventlogs.map.over_cap"));
+    free_svg(&s);
+    evlog_free(l);
+    web_cli_request_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eventlogs_map_skip_edge_goes_around_the_node_it_skips),
         cmocka_unit_test(test_eventlogs_map_loops_are_drawn_apart_and_avoid_boxes),
         cmocka_unit_test(test_eventlogs_map_long_chain_with_skips),
+        cmocka_unit_test(test_eventlogs_map_hides_activities_without_a_shown_edge),
+        cmocka_unit_test(test_eventlogs_map_is_bounded_for_huge_hostile_logs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
