@@ -124,20 +124,21 @@
 })();
 
 /* ---- tasks: CSV import page (/tasks/import) ----
- * The page is a plain form with a textarea; with script, a file input (hidden
- * without it) reads the chosen file into that textarea as UTF-8 text. */
+ * The page is a plain multipart form (a file input and a textarea) that works
+ * without script; with script, the chosen file is read into the textarea as
+ * UTF-8 text for review and the file input is cleared, so that what is
+ * posted is the text as edited. */
 (function () {
   function ready() {
     var input = document.querySelector('input[type=file][data-import-into]');
     if (!input) return;
     var target = document.getElementById(input.getAttribute('data-import-into'));
     if (!target) return;
-    input.closest('.import-file').hidden = false;
     input.addEventListener('change', function () {
       var file = input.files && input.files[0];
       if (!file) return;
       var reader = new FileReader();
-      reader.onload = function () { target.value = String(reader.result); };
+      reader.onload = function () { target.value = String(reader.result); input.value = ''; target.focus(); };
       reader.readAsText(file, 'utf-8');
     });
   }
@@ -146,10 +147,12 @@
 })();
 
 /* ---- event logs: upload (/eventlogs) ----
- * The file goes raw to POST /api/v1/eventlogs (the API route takes the body
- * as it is; the session's CSRF token from <body data-csrf>), with a progress
- * bar; on success the analysis page opens, on refusal the problem's message
- * is shown. The range slider of the process map submits its form on change. */
+ * The form posts multipart/form-data to POST /eventlogs and works without
+ * script. With script the submit is taken over: the file goes raw to POST
+ * /api/v1/eventlogs (the API route takes the body as it is; the session's
+ * CSRF token from <body data-csrf>), with a progress bar; on success the
+ * analysis page opens, on refusal the problem's message is shown. The range
+ * slider of the process map submits its form on change. */
 (function () {
   function ready() {
     document.querySelectorAll('input[type=range][data-autosubmit]').forEach(function (input) {
@@ -162,9 +165,6 @@
     var bar = document.getElementById('el-progress');
     var status = document.getElementById('el-status');
     var error = document.getElementById('el-error');
-    // The button is disabled in the HTML: without script the form could not
-    // send the file (the page says so and names the command-line import).
-    form.querySelector('button[type=submit]').disabled = false;
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var file = form.elements.file.files[0];

@@ -4,7 +4,6 @@
  * at the end). No SQL here. */
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "../base/i18n.h"
 #include "../base/timeutil.h"
@@ -30,30 +29,6 @@ static int upload_format(Req *r, EvFormat *out) {
              strncmp(ct, "application/x-xes", 17) == 0)
         *out = EVF_XES;
     return 0;
-}
-
-/* The first non-blank byte of the (possibly gzip-compressed) text: '<' is XES. */
-static bool looks_like_xes(const char *data, size_t n) {
-    unsigned char peek[512];
-    size_t got = 0;
-    if (n >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
-        z_stream z = {0};
-        if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
-        z.next_in = (unsigned char *)(uintptr_t)data;
-        z.avail_in = n > 65536 ? 65536 : (uInt)n;
-        z.next_out = peek;
-        z.avail_out = sizeof peek;
-        inflate(&z, Z_SYNC_FLUSH);
-        got = sizeof peek - z.avail_out;
-        inflateEnd(&z);
-    } else {
-        got = n < sizeof peek ? n : sizeof peek;
-        memcpy(peek, data, got);
-    }
-    size_t i = 0;
-    if (got >= 3 && peek[0] == 0xEF && peek[1] == 0xBB && peek[2] == 0xBF) i = 3;
-    while (i < got && (peek[i] == ' ' || peek[i] == '\t' || peek[i] == '\r' || peek[i] == '\n')) i++;
-    return i < got && peek[i] == '<';
 }
 
 /* Optional query text: 1–max characters, one line. */
@@ -125,7 +100,7 @@ static int eventlogs_api_upload(Req *r) {
         evlog_free(log);
         return parse_refused(r, &err);
     }
-    bool xes = fmt == EVF_XES || (fmt == EVF_AUTO && looks_like_xes(data, len));
+    bool xes = fmt == EVF_XES || (fmt == EVF_AUTO && eventlogs_looks_like_xes(data, len));
     if (!name) name = file_name ? file_name : T(r, "eventlogs.default_name");
     EventlogsImport in = {name, team_id, file_name, xes ? "xes" : "csv"};
     EventLogInfo info;

@@ -36,6 +36,9 @@ typedef struct EventlogsImport {
  * statements reused, audited). 422 naming "file" when the log has no events
  * or a string is not valid UTF-8. 0 with *out filled, or req_fail(). */
 int eventlogs_store(Req *r, const EventLog *log, const EventlogsImport *in, EventLogInfo *out);
+/* Whether an upload is XES: its first non-blank byte (after a BOM, inside
+ * gzip too) is '<'. Otherwise it is read as CSV. */
+bool eventlogs_looks_like_xes(const char *data, size_t n);
 /* One live log the caller may read: 0, or req_fail(404). */
 int eventlogs_get(Req *r, int64_t id, EventLogInfo *out);
 /* Live logs in the caller's read scope with id > after_id, by id, at most

@@ -7,6 +7,7 @@
  * no JSON parsing here; the only JSON is the audit snapshot and eventlogs_json. */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../base/timeutil.h"
 #include "../base/utf8.h"
@@ -134,6 +135,31 @@ static const char *snapshot(Req *r, const EventLogInfo *l) {
 }
 
 /* ======================= import ======================= */
+
+/* The first non-blank byte of the (possibly gzip-compressed) text: '<' is XES. */
+bool eventlogs_looks_like_xes(const char *data, size_t n) {
+    unsigned char peek[512];
+    size_t got = 0;
+    if (n >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+        z_stream z = {0};
+        if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
+        z.next_in = (unsigned char *)(uintptr_t)data;
+        z.avail_in = n > 65536 ? 65536 : (uInt)n;
+        z.next_out = peek;
+        z.avail_out = sizeof peek;
+        inflate(&z, Z_SYNC_FLUSH);
+        got = sizeof peek - z.avail_out;
+        inflateEnd(&z);
+    } else {
+        got = n < sizeof peek ? n : sizeof peek;
+        memcpy(peek, data, got);
+    }
+    size_t i = 0;
+    if (got >= 3 && peek[0] == 0xEF && peek[1] == 0xBB && peek[2] == 0xBF) i = 3;
+    while (i < got && (peek[i] == ' ' || peek[i] == '\t' || peek[i] == '\r' || peek[i] == '\n')) i++;
+    return i < got && peek[i] == '<';
+}
+
 
 /* Every stored string must be valid UTF-8 without NUL (PostgreSQL refuses
  * anything else, and SQLite would store it unchanged for others to choke on). */

@@ -1,11 +1,14 @@
 /* eventlogs_page.c — HTML pages: the list of event logs with the upload form
- * (app.js posts the file raw to POST /api/v1/eventlogs with the session's
- * CSRF token and shows the upload's progress), and a log's analysis page:
+ * (a multipart/form-data post to POST /eventlogs that works without script;
+ * app.js, when present, posts the file raw to POST /api/v1/eventlogs with the
+ * session's CSRF token and shows the upload's progress), and a log's analysis page:
  * summary, process map (frequency / performance), variants, bottlenecks,
  * rework, conformance for SOP run logs, per-activity service-time
  * histograms, filters and exports. Every value goes through html_printf. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/i18n.h"
 #include "../base/timeutil.h"
@@ -17,42 +20,62 @@ static const char *pct(Req *r, double share) { return arena_printf(r->arena, "%.
 
 /* ---------- the list ---------- */
 
+/* The upload form: a multipart/form-data post to POST /eventlogs that works
+ * without script; app.js, when present, sends the file to the API instead
+ * with a progress bar. After a refused post the form is shown again with the
+ * values given and the reason (req_errors). */
 static void upload_form(Req *r) {
     html_printf(r,
                 "<section class=\"card\" aria-labelledby=\"upload-h\"><h2 id=\"upload-h\">%s</h2>"
-                "<noscript><p class=\"hint\">%s <code>opsdesk import events FILE --team %s</code></p></noscript>"
-                "<form id=\"eventlog-upload\" class=\"grid form-grid\" data-endpoint=\"/api/v1/eventlogs\""
-                " data-error-prefix=\"%s\" data-done=\"%s\">"
+                "<form id=\"eventlog-upload\" class=\"grid form-grid\" method=\"post\" action=\"/eventlogs\""
+                " enctype=\"multipart/form-data\" data-endpoint=\"/api/v1/eventlogs\""
+                " data-error-prefix=\"%s\" data-done=\"%s\">",
+                T(r, "eventlogs.upload"), T(r, "eventlogs.upload_failed"), T(r, "eventlogs.upload_done"));
+    html_csrf_field(r);
+    const char *name = req_form(r, "name"), *format = req_form(r, "format");
+    if (!format) format = "auto";
+    html_printf(r,
                 "<div><label for=\"el-file\">%s</label><input id=\"el-file\" name=\"file\" type=\"file\" required"
-                " accept=\".xes,.gz,.csv,.xml,text/csv,application/xml\"><p class=\"hint\">%s</p></div>"
-                "<div><label for=\"el-name\">%s</label><input id=\"el-name\" name=\"name\" maxlength=\"200\"></div>"
-                "<div><label for=\"el-format\">%s</label><select id=\"el-format\" name=\"format\">"
-                "<option value=\"auto\">%s</option><option value=\"xes\">XES</option><option value=\"csv\">CSV</option>"
-                "</select></div>",
-                T(r, "eventlogs.upload"), T(r, "eventlogs.upload_noscript"),
-                r->who->team_id ? html_int(r, r->who->team_id) : "ID", T(r, "eventlogs.upload_failed"),
-                T(r, "eventlogs.upload_done"), T(r, "eventlogs.field.file"), T(r, "eventlogs.file_hint"),
-                T(r, "eventlogs.field.name"), T(r, "eventlogs.field.format"), T(r, "eventlogs.format.auto"));
-    html_printf(r, "<details class=\"csv-columns\"><summary>%s</summary><div class=\"grid form-grid\">",
+                " accept=\".xes,.gz,.csv,.xml,text/csv,application/xml\" aria-describedby=\"el-file-hint\">"
+                "<p id=\"el-file-hint\" class=\"hint\">%s</p></div>"
+                "<div><label for=\"el-name\">%s</label><input id=\"el-name\" name=\"name\" maxlength=\"200\""
+                " value=\"%s\"></div>"
+                "<div><label for=\"el-format\">%s</label><select id=\"el-format\" name=\"format\">",
+                T(r, "eventlogs.field.file"), T(r, "eventlogs.file_hint"), T(r, "eventlogs.field.name"),
+                name ? name : "", T(r, "eventlogs.field.format"));
+    static const char *const formats[] = {"auto", "xes", "csv"};
+    for (int i = 0; i < 3; i++) {
+        const char *label = i == 0 ? T(r, "eventlogs.format.auto") : i == 1 ? "XES" : "CSV";
+        if (strcmp(format, formats[i]) == 0)
+            html_printf(r, "<option value=\"%s\" selected>%s</option>", formats[i], label);
+        else html_printf(r, "<option value=\"%s\">%s</option>", formats[i], label);
+    }
+    html_printf(r, "</select></div><details class=\"csv-columns\"><summary>%s</summary><div class=\"grid form-grid\">",
                 T(r, "eventlogs.csv_columns"));
     static const char *const cols[] = {"case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp"};
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6; i++) {
+        const char *v = req_form(r, cols[i]);
         html_printf(r,
                     "<div><label for=\"el-col-%s\">%s</label><input id=\"el-col-%s\" name=\"%s\" maxlength=\"200\""
-                    " placeholder=\"%s\"></div>",
+                    " placeholder=\"%s\" value=\"%s\"></div>",
                     cols[i], T(r, arena_printf(r->arena, "eventlogs.col.%s", cols[i])), cols[i], cols[i],
-                    T(r, "eventlogs.auto_detect"));
+                    T(r, "eventlogs.auto_detect"), v ? v : "");
+    }
     html_printf(r,
-                "</div></details><div class=\"actions\"><button class=\"primary\" type=\"submit\" disabled>%s</button>"
+                "</div></details><div class=\"actions\"><button class=\"primary\" type=\"submit\">%s</button>"
                 "<progress id=\"el-progress\" max=\"100\" value=\"0\" hidden aria-label=\"%s\"></progress>"
-                "<span id=\"el-status\" role=\"status\" aria-live=\"polite\"></span></div>"
-                "<p id=\"el-error\" class=\"field-error\" role=\"alert\" hidden></p></form></section>",
+                "<span id=\"el-status\" role=\"status\" aria-live=\"polite\"></span></div>",
                 T(r, "eventlogs.upload_button"), T(r, "eventlogs.upload_progress"));
+    if (req_error_count(r)) {
+        const FieldError *e = &req_errors(r)[0];
+        html_printf(r, "<p id=\"el-error\" class=\"field-error\" role=\"alert\">%s: %s</p></form></section>",
+                    T(r, "eventlogs.upload_failed"), e->message);
+    } else html_raw(r, "<p id=\"el-error\" class=\"field-error\" role=\"alert\" hidden></p></form></section>");
 }
 
-static int eventlogs_page_list(Req *r) {
-    int64_t cursor;
-    if (req_query_int(r, "cursor", 0, INT64_MAX, 0, &cursor) != 0) return -1;
+/* The list with the upload form; status: 200, or the refusal's status when a
+ * post is shown again with its errors. */
+static int list_page(Req *r, int64_t cursor, int status) {
     EventLogInfo *rows;
     int n;
     if (eventlogs_list(r, cursor, 101, &rows, &n) != 0) return -1;
@@ -91,7 +114,99 @@ static int eventlogs_page_list(Req *r) {
     }
     html_raw(r, "</section>");
     page_end(r);
-    return res_html_send(r, 200);
+    return res_html_send(r, status);
+}
+
+static int eventlogs_page_list(Req *r) {
+    int64_t cursor;
+    if (req_query_int(r, "cursor", 0, INT64_MAX, 0, &cursor) != 0) return -1;
+    return list_page(r, cursor, 200);
+}
+
+/* ---------- upload without script (POST /eventlogs, multipart/form-data) ---------- */
+
+/* The same cap as POST /api/v1/eventlogs: larger posts are refused with 413
+ * before any byte is read. */
+#define EVENTLOGS_PAGE_MAX_UPLOAD ((size_t)256 << 20)
+
+/* The format the file is read as: the form's choice, else the file name's
+ * extension, else its first non-blank byte ('<': XES; inside gzip too). */
+static EvFormat upload_format(const char *choice, const char *file_name, const char *data, size_t n) {
+    if (choice && strcmp(choice, "xes") == 0) return EVF_XES;
+    if (choice && strcmp(choice, "csv") == 0) return EVF_CSV;
+    size_t fl = file_name ? strlen(file_name) : 0;
+    if (fl > 3 && strcasecmp(file_name + fl - 3, ".gz") == 0) fl -= 3;
+    if (fl > 4 && (strncasecmp(file_name + fl - 4, ".xes", 4) == 0 || strncasecmp(file_name + fl - 4, ".xml", 4) == 0))
+        return EVF_XES;
+    if (fl > 4 && strncasecmp(file_name + fl - 4, ".csv", 4) == 0) return EVF_CSV;
+    return eventlogs_looks_like_xes(data, n) ? EVF_XES : EVF_CSV;
+}
+
+/* Optional one-line form text of at most max characters (NULL when empty). */
+static int form_text(Req *r, const char *field, int max, const char **out) {
+    const char *v = req_form(r, field);
+    *out = NULL;
+    if (!v || !*v) return 0;
+    return req_check_text(r, field, v, 1, max, false, out);
+}
+
+/* 422 naming the file, with the reader's line and column (as the API's). */
+static int parse_refused(Req *r, const EvError *err) {
+    const char *msg;
+    if (err->line > 0)
+        msg = i18n_fmt(r->arena, r->locale, "eventlogs.error.parse_at", 3,
+                       (const char *[]){arena_printf(r->arena, "%ld", err->line),
+                                        arena_printf(r->arena, "%ld", err->column), err->message});
+    else msg = i18n_fmt(r->arena, r->locale, "eventlogs.error.parse", 1, (const char *[]){err->message});
+    return req_fail(r, 422, "file", msg);
+}
+
+/* Reads the form, imports the file: 0 with *id of the new log, or req_fail(). */
+static int upload_import(Req *r, int64_t *id) {
+    const char *name, *format = req_form(r, "format"), *data, *file_name;
+    size_t len;
+    EvCsvColumns cols = {0};
+    int64_t team_id;
+    if (format && *format && strcmp(format, "auto") != 0 && strcmp(format, "xes") != 0 && strcmp(format, "csv") != 0)
+        return req_fail(r, 422, "format", "eventlogs.error.format");
+    if (form_text(r, "name", 200, &name) != 0 || form_text(r, "case", 200, &cols.case_col) != 0 ||
+        form_text(r, "activity", 200, &cols.activity_col) != 0 ||
+        form_text(r, "timestamp", 200, &cols.timestamp_col) != 0 ||
+        form_text(r, "resource", 200, &cols.resource_col) != 0 ||
+        form_text(r, "lifecycle", 200, &cols.lifecycle_col) != 0 ||
+        form_text(r, "start_timestamp", 200, &cols.start_timestamp_col) != 0 || eventlogs_scope_new(r, &team_id) != 0)
+        return -1;
+    if (!req_file(r, "file", &data, &len, &file_name) || len == 0)
+        return req_fail(r, 422, "file", "eventlogs.error.no_file");
+    if (!*file_name) file_name = NULL;
+    else if (req_check_text(r, "file", file_name, 1, 255, false, &file_name) != 0) return -1;
+    EvFormat fmt = upload_format(format, file_name, data, len);
+    EventLog *log = evlog_new();
+    if (!log) return req_fail(r, 503, NULL, "error.internal");
+    EvError err = {0};
+    if (evlog_read_mem(log, data, len, fmt, &cols, &err) != 0) {
+        evlog_free(log);
+        return parse_refused(r, &err);
+    }
+    EventlogsImport in = {name        ? name
+                          : file_name ? file_name
+                                      : T(r, "eventlogs.default_name"),
+                          team_id, file_name, fmt == EVF_XES ? "xes" : "csv"};
+    EventLogInfo info;
+    int rc = eventlogs_store(r, log, &in, &info);
+    evlog_free(log);
+    if (rc != 0) return -1;
+    *id = info.id;
+    return 0;
+}
+
+static int eventlogs_page_upload(Req *r) {
+    int64_t id;
+    if (upload_import(r, &id) == 0) return res_redirect(r, arena_printf(r->arena, "/eventlogs/%lld", (long long)id));
+    /* A refusal about the form (a field named) shows the form again with it;
+     * others (503) get the error page. */
+    if (!req_error_count(r) || !req_errors(r)[0].field || req_status(r) >= 500) return -1;
+    return list_page(r, 0, req_status(r));
 }
 
 /* ---------- the analysis page ---------- */
@@ -481,6 +596,8 @@ static int eventlogs_page_delete(Req *r) {
 
 static const Route eventlogs_page_routes[] = {
     {"GET", "/eventlogs", eventlogs_page_list, ACCESS_ANY_USER, NULL, 0, false},
+    {"POST", "/eventlogs", eventlogs_page_upload, ACCESS_WRITER | ACC_SCOPE_READ, eventlogs_scope_new,
+     EVENTLOGS_PAGE_MAX_UPLOAD, false},
     {"GET", "/eventlogs/{id}", eventlogs_page_show, ACCESS_TEAM_READ, eventlogs_scope_log, 0, false},
     {"POST", "/eventlogs/{id}/delete", eventlogs_page_delete, ACCESS_TEAM_MANAGE, eventlogs_scope_log, 0, false},
 };

@@ -180,7 +180,19 @@ typedef struct TreeText {
     const char *level[3], *closed, *behind;
     int64_t start_ms, end_ms; /* of period, the last one formatted */
     const char *period;
+    const char *subgoals[32]; /* "N sub-goals" by N, made on first use */
 } TreeText;
+
+/* "N sub-goals" (the link to a collapsed subtree); the small counts, which
+ * most parents share, are formatted once a page. */
+static const char *tree_subgoals(Req *r, TreeText *tt, int n) {
+    bool keep = n >= 0 && n < (int)(sizeof tt->subgoals / sizeof tt->subgoals[0]);
+    if (keep && tt->subgoals[n]) return tt->subgoals[n];
+    const char *text =
+        i18n_fmt(r->arena, r->locale, "goals.subgoals", 1, (const char *[]){arena_printf(r->arena, "%d", n)});
+    if (keep) tt->subgoals[n] = text;
+    return text;
+}
 
 /* "start – end" of a period; the last one is remembered (siblings share periods). */
 static const char *tree_period(Req *r, TreeText *tt, int64_t start, int64_t end) {
@@ -196,32 +208,30 @@ static void goal_row_html(Req *r, TreeText *tt, const Goal *g) {
     if (rank == 0) html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-company\">");
     else if (rank == 1) html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-team\">");
     else html_raw(r, "<div class=\"goal-row\"><span class=\"badge level-person\">");
-    char id[24], value[16], pct_text[24]; /* formatted once, written as text */
-    snprintf(id, sizeof id, "%lld", (long long)g->id);
-    snprintf(value, sizeof value, "%d", (int)lround(g->progress * 100.0));
-    snprintf(pct_text, sizeof pct_text, "%s%%", value);
-    html_printf(r, "%s</span> <a class=\"goal-title\" href=\"/goals/%s\">%s</a> <span class=\"muted\">%s · %s",
-                tt->level[rank], id, g->title, g->owner_name, tree_period(r, tt, g->start_at, g->end_at));
+    int value = (int)lround(g->progress * 100.0);
+    html_printf(r, "%s</span> <a class=\"goal-title\" href=\"/goals/%lld\">%s</a> <span class=\"muted\">%s · %s",
+                tt->level[rank], (long long)g->id, g->title, g->owner_name, tree_period(r, tt, g->start_at, g->end_at));
     if (strcmp(g->status, "closed") == 0) html_printf(r, " · %s", tt->closed);
     if (g->behind) html_raw(r, "</span> <span class=\"goal-progress behind\">");
     else html_raw(r, "</span> <span class=\"goal-progress\">");
     /* The visible percentage is the text; the bar is its picture. */
-    html_printf(r, "<progress max=\"100\" value=\"%s\" aria-hidden=\"true\"></progress> <span>%s</span>", value,
-                g->has_progress ? pct_text : "—");
+    if (g->has_progress)
+        html_printf(r, "<progress max=\"100\" value=\"%d\" aria-hidden=\"true\"></progress> <span>%d%%</span>", value,
+                    value);
+    else html_printf(r, "<progress max=\"100\" value=\"%d\" aria-hidden=\"true\"></progress> <span>—</span>", value);
     if (g->behind) html_printf(r, " <span class=\"badge badge-behind\">%s</span>", tt->behind);
     html_raw(r, "</span></div>");
 }
 
-/* "?filters" of the tree page as given (mine, period, team, owner, status),
- * with root=ID when root_id is set; "" when there is nothing. Arena memory. */
-static const char *filter_query(Req *r, int64_t root_id) {
+/* "?filters" of the tree page as given (mine, period, team, owner, status);
+ * "" when there is nothing. Arena memory. */
+static const char *filter_query(Req *r) {
     static const char *const names[] = {"mine", "period", "team_id", "owner_id", "status"};
     const char *q = "";
     for (int i = 0; i < 5; i++) {
         const char *v = req_query(r, names[i]);
         if (v && *v) q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "?", names[i], url_encode(r, v));
     }
-    if (root_id) q = arena_printf(r->arena, "%s%sroot=%lld", q, *q ? "&" : "?", (long long)root_id);
     return q;
 }
 
@@ -281,7 +291,7 @@ static int goals_page_index(Req *r) {
     }
     html_printf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "goals.tree"));
     if (root_id && from < n)
-        html_printf(r, "<p class=\"goal-subtree\"><a href=\"/goals%s\">%s</a></p>", filter_query(r, 0),
+        html_printf(r, "<p class=\"goal-subtree\"><a href=\"/goals%s\">%s</a></p>", filter_query(r),
                     T(r, "goals.whole_tree"));
     if (!ok || from >= to) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "goals.empty"));
     /* Nested lists; a goal with children is a <details> (open) to collapse them.
@@ -292,6 +302,8 @@ static int goals_page_index(Req *r) {
     TreeText tt = {.level = {T(r, "goals.level.company"), T(r, "goals.level.team"), T(r, "goals.level.person")},
                    .closed = T(r, "goals.status.closed"),
                    .behind = T(r, "goals.behind")};
+    /* The filters as given, for the "N sub-goals" links (…&root=ID). */
+    const char *more_query = big ? filter_query(r) : "";
     html_raw(r, "<ul class=\"goal-tree\">");
     int base = from < n ? depths[from] : 0;
     for (int i = from; i < to; i++) {
@@ -302,9 +314,8 @@ static int goals_page_index(Req *r) {
             for (; j < to && depths[j] > depths[i]; j++) children += depths[j] == depths[i] + 1;
             html_raw(r, "<li>");
             goal_row_html(r, &tt, &goals[i]);
-            html_printf(r, "<a class=\"goal-more\" href=\"/goals%s\">%s</a></li>", filter_query(r, goals[i].id),
-                        i18n_fmt(r->arena, r->locale, "goals.subgoals", 1,
-                                 (const char *[]){arena_printf(r->arena, "%d", children)}));
+            html_printf(r, "<a class=\"goal-more\" href=\"/goals%s%sroot=%lld\">%s</a></li>", more_query,
+                        *more_query ? "&" : "?", (long long)goals[i].id, tree_subgoals(r, &tt, children));
             int next = j < to ? depths[j] - base : 0;
             for (int d = depth; d > next; d--) html_raw(r, "</ul></details></li>");
             i = j - 1;

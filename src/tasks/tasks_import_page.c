@@ -1,11 +1,13 @@
-/* tasks_import_page.c — the CSV import page under /tasks: paste the CSV (or
- * pick a file, which app.js reads into the same field), choose "all or
- * nothing" or "import the valid rows", and get the per-row error report as a
- * table. A plain urlencoded form, so it works without script; the import
- * itself is tasks_import() (tasks_import.c), the same as the API's. */
+/* tasks_import_page.c — the CSV import page under /tasks: pick a CSV file or
+ * paste the CSV, choose "all or nothing" or "import the valid rows", and get
+ * the per-row error report as a table. A multipart/form-data form, so the file
+ * goes up without script (with script, app.js reads the chosen file into the
+ * text field for review instead); the import itself is tasks_import()
+ * (tasks_import.c), the same as the API's. */
 #include <string.h>
 
 #include "../base/i18n.h"
+#include "../base/utf8.h"
 #include "../web/web_html.h"
 #include "tasks.h"
 
@@ -24,8 +26,10 @@ static void report_table(Req *r, const TaskImport *res) {
     html_raw(r, "</tbody></table></div>");
 }
 
-/* The page; res: the outcome of a post (NULL on GET); rc as tasks_import's. */
-static int import_page(Req *r, const TaskImport *res, int rc, int status) {
+/* The page; res: the outcome of a post (NULL on GET); rc as tasks_import's;
+ * text: what the text field shows after a refusal (the chosen file's text, so
+ * that it can be fixed or retried), NULL for the field as posted. */
+static int import_page(Req *r, const TaskImport *res, int rc, int status, const char *text) {
     page_begin(r, T(r, "tasks.import.title"), "nav.tasks");
     html_printf(r,
                 "<div class=\"page-head\"><h1>%s</h1><nav class=\"actions\" aria-label=\"%s\"><a href=\"/tasks\">%s</a>"
@@ -47,18 +51,20 @@ static int import_page(Req *r, const TaskImport *res, int rc, int status) {
                     req_errors(r)[0].message);
     html_raw(r, "</div>");
     if (res) report_table(r, res);
-    html_raw(r, "<form method=\"post\" action=\"/tasks/import\" class=\"card stack import-form\">");
+    html_raw(r, "<form method=\"post\" action=\"/tasks/import\" enctype=\"multipart/form-data\""
+                " class=\"card stack import-form\">");
     html_csrf_field(r);
     html_printf(r, "<p class=\"hint\">%s</p>", T(r, "tasks.import.hint"));
     html_printf(r,
-                "<div class=\"import-file\" hidden><label for=\"import-file\">%s</label><input id=\"import-file\" "
-                "type=\"file\" accept=\".csv,text/csv\" data-import-into=\"import-csv\"></div>",
+                "<div class=\"import-file\"><label for=\"import-file\">%s</label><input id=\"import-file\" "
+                "name=\"file\" type=\"file\" accept=\".csv,text/csv\" data-import-into=\"import-csv\"></div>",
                 T(r, "tasks.import.file"));
+    html_field_error(r, "file");
     /* After a committed import the field is emptied (a second post would import twice). */
-    const char *csv = rc == 0 && res ? "" : req_form(r, "csv");
+    const char *csv = rc == 0 && res ? "" : text ? text : req_form(r, "csv");
     html_printf(r,
                 "<label for=\"import-csv\">%s</label><textarea id=\"import-csv\" name=\"csv\" rows=\"12\" "
-                "spellcheck=\"false\" required>%s</textarea>",
+                "spellcheck=\"false\">%s</textarea>",
                 T(r, "tasks.import.csv"), csv ? csv : "");
     html_field_error(r, "csv");
     const char *mode = req_form(r, "mode");
@@ -74,25 +80,34 @@ static int import_page(Req *r, const TaskImport *res, int rc, int status) {
     return res_html_send(r, status);
 }
 
-static int tasks_page_import_form(Req *r) { return import_page(r, NULL, 0, 200); }
+static int tasks_page_import_form(Req *r) { return import_page(r, NULL, 0, 200, NULL); }
 
 static int tasks_page_import(Req *r) {
     const char *csv = req_form(r, "csv"), *mode = req_form(r, "mode");
     if (mode && *mode && strcmp(mode, "all") != 0 && strcmp(mode, "valid") != 0) {
         req_error(r, "mode", "tasks.error.import_mode");
-        return import_page(r, NULL, -1, 422);
+        return import_page(r, NULL, -1, 422, NULL);
     }
-    if (!csv || !*csv) {
-        req_error(r, "csv", "error.required");
-        return import_page(r, NULL, 1, 422);
+    /* A chosen file wins over the text field (with script the file is read
+     * into the text field and not sent). */
+    size_t len = csv ? strlen(csv) : 0;
+    const char *file, *text = NULL;
+    size_t file_len;
+    if (req_file(r, "file", &file, &file_len, NULL)) {
+        csv = file, len = file_len;
+        if (utf8_valid(file, file_len) && !memchr(file, 0, file_len)) text = arena_strndup(r->arena, file, file_len);
+    }
+    if (!csv || !len) {
+        req_error(r, "csv", "tasks.import.missing");
+        return import_page(r, NULL, 1, 422, NULL);
     }
     TaskImport res;
-    int rc = tasks_import(r, csv, strlen(csv), mode && strcmp(mode, "valid") == 0, &res);
+    int rc = tasks_import(r, csv, len, mode && strcmp(mode, "valid") == 0, &res);
     if (rc < 0) {
         if (!req_error_count(r) || !req_errors(r)[0].field) return -1; /* 503: the error page */
-        return import_page(r, NULL, -1, 422);
+        return import_page(r, NULL, -1, 422, text);
     }
-    return import_page(r, &res, rc, rc == 1 ? 422 : 200);
+    return import_page(r, &res, rc, rc == 1 ? 422 : 200, text);
 }
 
 static const Route tasks_import_routes[] = {

@@ -709,24 +709,24 @@ static int tasks_page_board(Req *r) {
             const Task *t = &rows[i];
             if (strcmp(t->status, STATUSES[s]) != 0) continue;
             bool editor = tasks_may_edit(r, t);
-            char id[24], version[24];
-            snprintf(id, sizeof id, "%lld", (long long)t->id);
-            snprintf(version, sizeof version, "%lld", (long long)t->version);
+            long long id = (long long)t->id, version = (long long)t->version;
             /* Fixed markup as literals; html_printf only for the values. */
             if (tasks_is_overdue(t, now)) html_raw(r, "<li class=\"task-card late\"");
             else html_raw(r, "<li class=\"task-card\"");
             if (editor) html_raw(r, " draggable=\"true\"");
-            html_printf(r, " data-task=\"%s\" data-version=\"%s\"><a href=\"/tasks/%s\">%s</a><p class=\"muted\">%s · ",
-                        id, version, id, t->title, t->owner_name);
+            html_printf(
+                r, " data-task=\"%lld\" data-version=\"%lld\"><a href=\"/tasks/%lld\">%s</a><p class=\"muted\">%s · ",
+                id, version, id, t->title, t->owner_name);
             due_cell(r, t, now);
             html_raw(r, "</p>");
             if (editor) {
-                html_printf(r,
-                            "<form class=\"move\" method=\"post\" action=\"/tasks/%s/move\" hx-post=\"/tasks/%s/move\">"
-                            "<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input type=\"hidden\" "
-                            "name=\"version\" value=\"%s\"><label><span class=\"sr-only\">%s</span><select "
-                            "name=\"status\">",
-                            id, id, csrf, version, move_to);
+                html_printf(
+                    r,
+                    "<form class=\"move\" method=\"post\" action=\"/tasks/%lld/move\" hx-post=\"/tasks/%lld/move\">"
+                    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input type=\"hidden\" "
+                    "name=\"version\" value=\"%lld\"><label><span class=\"sr-only\">%s</span><select "
+                    "name=\"status\">",
+                    id, id, csrf, version, move_to);
                 for (int d = 0; d < 5; d++) {
                     if (d == s) continue;
                     switch (d) {

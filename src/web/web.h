@@ -105,8 +105,15 @@ const char *req_header(Req *r, const char *name);
 const char *req_cookie(Req *r, const char *name);
 /* Query integer in [min,max]; absent → *out = dflt. 400 naming the field when bad. */
 int req_query_int(Req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
-/* Form field (application/x-www-form-urlencoded body), NULL when absent. */
+/* Form field (application/x-www-form-urlencoded body, or a text part of a
+ * multipart/form-data body), NULL when absent. */
 const char *req_form(Req *r, const char *name);
+/* File field `name` of a multipart/form-data body: returns 1 with *data, *len
+ * and *filename (the name the browser sent, last path segment, valid UTF-8;
+ * may be "") set, or 0 with them NULL/0 when the form has no such file (an
+ * empty file input counts as absent). Memory of the request; data is not
+ * NUL-terminated. Any argument but r and name may be NULL. */
+int req_file(Req *r, const char *name, const char **data, size_t *len, const char **filename);
 /* The raw request body (NUL-terminated; may hold NUL bytes) and its length. */
 const char *req_body(Req *r, size_t *len);
 /* The JSON body object (router-parsed for API routes with a body). */

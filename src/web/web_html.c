@@ -1,11 +1,19 @@
 /* web_html.c — escaping HTML writer, Markdown rendering and the one layout.
  * html_printf implements the printf conversions we use itself so that every
- * %s goes through the escaper while the compiler still checks the format. */
+ * %s goes through the escaper while the compiler still checks the format.
+ * It is the innermost loop of every page (a board or a goal tree is tens of
+ * thousands of conversions), so the common ones — %s, %c, %%, %d %i %u %x %X
+ * with or without l/ll/z/j/t and no flags, width or precision — are written
+ * straight into the response buffer; only the rest (floats, flags, widths,
+ * precisions on numbers, %o, %p) go through vsnprintf, one call each. */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,108 +23,294 @@
 #include "web_html.h"
 #include "web_internal.h"
 
+/* ---------- the escaping writer ---------- */
+
+/* What a byte becomes: 0 itself; 1–5 the entity ESC_ENTITY[k]; 6 (NUL only)
+ * the end of the string. Every other byte — UTF-8 lead and continuation
+ * bytes included — is copied as it is, in runs. */
+enum { ESC_END = 6 };
+static const unsigned char ESC_CLASS[256] = {
+    [0] = ESC_END, ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+static const struct {
+    char text[7];
+    unsigned char len;
+} ESC_ENTITY[6] = {{"", 0}, {"&amp;", 5}, {"&lt;", 4}, {"&gt;", 4}, {"&quot;", 6}, {"&#39;", 5}};
+
+/* Appends n bytes without writing the terminating NUL: html_printf writes
+ * it once at the end (buf_reserve always keeps room for it). */
+static inline void put(Buf *b, const void *p, size_t n) {
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+/* Escapes the NUL-terminated s. The scan stops at the first byte whose
+ * class is not 0, so a run of plain text (Chinese, spaces, digits) is one
+ * memcpy. */
+static void escape_cstr(Buf *b, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        const unsigned char *run = p;
+        while (!ESC_CLASS[*p]) p++;
+        if (p > run) put(b, run, (size_t)(p - run));
+        unsigned k = ESC_CLASS[*p];
+        if (k == ESC_END) return;
+        put(b, ESC_ENTITY[k].text, ESC_ENTITY[k].len);
+        p++;
+    }
+}
+
+/* Escapes the first n bytes of s (n ≤ strlen(s)). */
+static void escape_n(Buf *b, const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && !ESC_CLASS[*p]) p++;
+        if (p > run) put(b, run, (size_t)(p - run));
+        if (p == end) return;
+        unsigned k = ESC_CLASS[*p];
+        put(b, ESC_ENTITY[k].text, ESC_ENTITY[k].len);
+        p++;
+    }
+}
+
+/* The length of s cut to at most max bytes, never inside a UTF-8 character:
+ * a cut that would split one ends before its lead byte, so a precision never
+ * puts a broken character into the page. */
+static size_t utf8_cut(const char *s, size_t max) {
+    size_t n = strnlen(s, max);
+    if (n < max || !s[n]) return n; /* the whole string fits */
+    /* s[n] is the first byte left out: back off while it continues a character. */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
 void html_escape_into(Buf *b, const char *s) {
     if (!s) return;
-    const char *start = s;
-    for (; *s; s++) {
-        const char *rep;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        buf_append(b, start, (size_t)(s - start));
-        buf_puts(b, rep);
-        start = s + 1;
-    }
-    buf_append(b, start, (size_t)(s - start));
+    escape_cstr(b, s);
+    buf_reserve(b, 0);
+    b->data[b->len] = 0;
 }
 
 void html_raw_(Req *r, const char *literal) { buf_puts(&r->priv->out, literal); }
+
+static void put_spaces(Buf *b, size_t n) {
+    buf_reserve(b, n);
+    memset(b->data + b->len, ' ', n);
+    b->len += n;
+}
+
+/* Writes v in base 10 (or 16: hex, upper), negative when neg. */
+static void put_uint(Buf *b, unsigned long long v, bool neg, unsigned base, bool upper) {
+    static const char digits[2][17] = {"0123456789abcdef", "0123456789ABCDEF"};
+    char tmp[24], *end = tmp + sizeof tmp, *w = end;
+    if (base == 10) {
+        do *--w = (char)('0' + v % 10), v /= 10;
+        while (v);
+    } else {
+        do *--w = digits[upper][v & 15], v >>= 4;
+        while (v);
+    }
+    if (neg) *--w = '-';
+    put(b, w, (size_t)(end - w));
+}
+
+/* The length modifier of a conversion. z, j and t share one: */
+typedef enum { LEN_INT, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE, LEN_LDOUBLE } LenMod;
+_Static_assert(sizeof(size_t) == sizeof(intmax_t) && sizeof(size_t) == sizeof(ptrdiff_t),
+               "%zu, %jd and %td are read as one argument size");
+
+static LenMod parse_len(const char **q) {
+    const char *p = *q;
+    LenMod m = LEN_INT;
+    switch (*p) {
+    case 'h':
+        m = LEN_SHORT, p++;
+        if (*p == 'h') p++;
+        break;
+    case 'l':
+        m = LEN_LONG, p++;
+        if (*p == 'l') m = LEN_LLONG, p++;
+        break;
+    case 'z':
+    case 'j':
+    case 't': m = LEN_SIZE, p++; break;
+    case 'L': m = LEN_LDOUBLE, p++; break;
+    default: break;
+    }
+    *q = p;
+    return m;
+}
+
+/* Reads an integer argument of length m; returns its magnitude, *neg set
+ * when a signed conversion's value is negative. */
+static unsigned long long int_arg(va_list *ap, LenMod m, bool is_signed, bool *neg) {
+    long long s;
+    unsigned long long u;
+    switch (m) {
+    case LEN_LONG: s = va_arg(*ap, long), u = (unsigned long)s; break;
+    case LEN_LLONG: s = va_arg(*ap, long long), u = (unsigned long long)s; break;
+    case LEN_SIZE: u = va_arg(*ap, size_t), s = (long long)(ptrdiff_t)u; break;
+    default: s = va_arg(*ap, int), u = (unsigned)s; break;
+    }
+    *neg = is_signed && s < 0;
+    if (*neg) return 0ULL - (unsigned long long)s;
+    return is_signed ? (unsigned long long)s : u;
+}
+
+/* One conversion that is not on the fast path: rebuilt with literal width and
+ * precision (so '*' arguments are consumed here and never misalign the
+ * va_list) and formatted by vsnprintf through buf_printf. */
+typedef struct Spec {
+    const char *flags; /* into the format */
+    size_t n_flags;
+    bool left; /* a negative '*' width: '-' added */
+    int width; /* -1: none */
+    bool has_prec;
+    int prec;
+    LenMod m;
+    const char *len_mod; /* into the format */
+    size_t n_len;
+    char conv;
+} Spec;
+
+static void put_slow(Buf *b, const Spec *sp, va_list *ap) {
+    char spec[64], *w = spec, num[16];
+    int width = sp->width, prec = sp->prec;
+    LenMod m = sp->m;
+    char conv = sp->conv;
+    *w++ = '%';
+    size_t nf = sp->n_flags > 8 ? 8 : sp->n_flags;
+    memcpy(w, sp->flags, nf), w += nf;
+    if (sp->left) *w++ = '-';
+    if (width >= 0) {
+        int k = 0;
+        do num[k++] = (char)('0' + width % 10), width /= 10;
+        while (width && k < 10);
+        while (k) *w++ = num[--k];
+    }
+    if (sp->has_prec) {
+        *w++ = '.';
+        int k = 0;
+        do num[k++] = (char)('0' + prec % 10), prec /= 10;
+        while (prec && k < 10);
+        while (k) *w++ = num[--k];
+    }
+    memcpy(w, sp->len_mod, sp->n_len), w += sp->n_len;
+    *w++ = conv;
+    *w = 0;
+    if (conv == 's' || conv == 'c') {
+        if (m != LEN_INT) abort(); /* %ls, %lc: wide characters are not ours */
+        char ch = 0;
+        const char *str = conv == 's' ? va_arg(*ap, const char *) : (ch = (char)va_arg(*ap, int), &ch);
+        size_t n = !str ? 0 : conv == 'c' ? (ch != 0) : sp->has_prec ? utf8_cut(str, (size_t)sp->prec) : strlen(str);
+        /* The width counts bytes of the value, as printf does. */
+        size_t pad = sp->width > 0 && (size_t)sp->width > n ? (size_t)sp->width - n : 0;
+        bool left = sp->left || memchr(sp->flags, '-', sp->n_flags);
+        if (!left) put_spaces(b, pad);
+        if (n) escape_n(b, str, n);
+        if (left) put_spaces(b, pad);
+        return;
+    }
+    /* buf_printf writes the NUL itself and may grow the buffer: fine here. */
+    if (strchr("diouxX", conv)) {
+        switch (m) {
+        case LEN_SIZE: buf_printf(b, spec, va_arg(*ap, size_t)); break;
+        case LEN_LLONG: buf_printf(b, spec, va_arg(*ap, long long)); break;
+        case LEN_LONG: buf_printf(b, spec, va_arg(*ap, long)); break;
+        case LEN_INT:
+        case LEN_SHORT: buf_printf(b, spec, va_arg(*ap, int)); break;
+        default: abort();
+        }
+    } else if (strchr("fFgGeE", conv)) {
+        if (m == LEN_LDOUBLE) buf_printf(b, spec, va_arg(*ap, long double));
+        else if (m == LEN_INT || m == LEN_LONG) buf_printf(b, spec, va_arg(*ap, double));
+        else abort();
+    } else if (conv == 'p' && m == LEN_INT) {
+        buf_printf(b, spec, va_arg(*ap, void *));
+    } else {
+        /* An unsupported conversion would leave its argument unread and
+         * shift every later one: a programmer error, never user input. */
+        abort();
+    }
+}
 
 void html_printf(Req *r, const char *fmt, ...) {
     Buf *b = &r->priv->out;
     va_list ap;
     va_start(ap, fmt);
     const char *p = fmt;
-    while (*p) {
+    for (;;) {
         const char *pct = strchr(p, '%');
         if (!pct) {
-            buf_puts(b, p);
+            put(b, p, strlen(p));
             break;
         }
-        buf_append(b, p, (size_t)(pct - p));
-        /* Parse one conversion: %[flags][width][.prec][length]conv */
+        if (pct > p) put(b, p, (size_t)(pct - p));
         const char *q = pct + 1;
-        if (*q == '%') {
-            buf_putc(b, '%');
+        /* Fast path: no flags, width or precision. */
+        char c = *q;
+        if (c == 's') {
+            const char *str = va_arg(ap, const char *);
+            if (str) escape_cstr(b, str);
             p = q + 1;
             continue;
         }
-        const char *flags = q;
-        while (*q && strchr("-+ #0", *q)) q++;
-        size_t n_flags = (size_t)(q - flags);
-        int width = -1;
-        if (*q == '*') width = va_arg(ap, int), q++;
-        else if (*q >= '0' && *q <= '9') {
-            width = 0;
-            while (*q >= '0' && *q <= '9') width = width * 10 + (*q++ - '0');
+        if (c == '%') {
+            put(b, "%", 1);
+            p = q + 1;
+            continue;
         }
-        bool has_prec = false;
-        int prec = 0;
+        const char *after_len = q;
+        LenMod m = parse_len(&after_len);
+        c = *after_len;
+        if (m != LEN_SHORT && m != LEN_LDOUBLE && (c == 'd' || c == 'i' || c == 'u' || c == 'x' || c == 'X')) {
+            bool neg;
+            unsigned long long mag = int_arg(&ap, m, c == 'd' || c == 'i', &neg);
+            put_uint(b, mag, neg, c == 'x' || c == 'X' ? 16 : 10, c == 'X');
+            p = after_len + 1;
+            continue;
+        }
+        if (c == 'c' && m == LEN_INT) {
+            char ch = (char)va_arg(ap, int);
+            if (ch) escape_n(b, &ch, 1); /* NUL writes nothing: the page never holds one */
+            p = after_len + 1;
+            continue;
+        }
+        /* Slow path: %[flags][width][.prec][length]conv */
+        Spec sp = {.flags = q, .width = -1};
+        while (*q && strchr("-+ #0", *q)) q++;
+        sp.n_flags = (size_t)(q - sp.flags);
+        if (*q == '*') {
+            int w = va_arg(ap, int);
+            q++;
+            /* printf: a negative '*' width is the '-' flag and its size */
+            if (w < 0) sp.left = true, w = w == INT_MIN ? INT_MAX : -w;
+            sp.width = w;
+        } else if (*q >= '0' && *q <= '9') {
+            sp.width = 0;
+            while (*q >= '0' && *q <= '9' && sp.width < 100000) sp.width = sp.width * 10 + (*q++ - '0');
+        }
         if (*q == '.') {
             q++;
-            has_prec = true;
-            if (*q == '*') prec = va_arg(ap, int), q++;
-            else
-                while (*q >= '0' && *q <= '9') prec = prec * 10 + (*q++ - '0');
+            sp.has_prec = true;
+            if (*q == '*') {
+                sp.prec = va_arg(ap, int), q++;
+                if (sp.prec < 0) sp.has_prec = false, sp.prec = 0; /* printf: a negative precision is none */
+            } else
+                while (*q >= '0' && *q <= '9' && sp.prec < 100000) sp.prec = sp.prec * 10 + (*q++ - '0');
         }
-        const char *len_mod = q;
-        while (*q == 'l' || *q == 'z' || *q == 'j' || *q == 'h' || *q == 't' || *q == 'L') q++;
-        size_t n_len = (size_t)(q - len_mod);
-        char conv = *q;
-        /* The conversion rebuilt with literal width and precision, so that
-         * '*' arguments are consumed here and never misalign the va_list. */
-        char spec[48];
-        int k = snprintf(spec, sizeof spec, "%%%.*s", (int)n_flags, flags);
-        if (width >= 0) k += snprintf(spec + k, sizeof spec - (size_t)k, "%d", width);
-        if (has_prec) k += snprintf(spec + k, sizeof spec - (size_t)k, ".%d", prec);
-        snprintf(spec + k, sizeof spec - (size_t)k, "%.*s%c", (int)n_len, len_mod, conv);
-        bool is_long = n_len == 1 && len_mod[0] == 'l', is_llong = n_len == 2 && len_mod[0] == 'l';
-        bool is_size = n_len == 1 && (len_mod[0] == 'z' || len_mod[0] == 'j' || len_mod[0] == 't');
-        bool is_short = n_len >= 1 && len_mod[0] == 'h';
-        if (conv == 's') {
-            const char *str = va_arg(ap, const char *);
-            if (has_prec) {
-                char *tmp = arena_strndup(r->arena, str ? str : "", str && prec > 0 ? strnlen(str, (size_t)prec) : 0);
-                html_escape_into(b, tmp);
-            } else {
-                html_escape_into(b, str);
-            }
-        } else if (strchr("diouxX", conv) && conv) {
-            if (is_size) buf_printf(b, spec, va_arg(ap, size_t));
-            else if (is_llong) buf_printf(b, spec, va_arg(ap, long long));
-            else if (is_long) buf_printf(b, spec, va_arg(ap, long));
-            else if (is_short || n_len == 0) buf_printf(b, spec, va_arg(ap, int));
-            else abort();
-        } else if (conv && strchr("fgeGE", conv)) {
-            if (n_len == 1 && len_mod[0] == 'L') buf_printf(b, spec, va_arg(ap, long double));
-            else buf_printf(b, spec, va_arg(ap, double));
-        } else if (conv == 'c') {
-            char c[2] = {(char)va_arg(ap, int), 0};
-            html_escape_into(b, c);
-        } else if (conv == 'p') {
-            buf_printf(b, "%p", va_arg(ap, void *));
-        } else {
-            /* An unsupported conversion would leave its argument unread and
-             * shift every later one: a programmer error, never user input. */
-            abort();
-        }
-        p = q + (*q ? 1 : 0);
+        sp.len_mod = q;
+        sp.m = parse_len(&q);
+        sp.n_len = (size_t)(q - sp.len_mod);
+        sp.conv = *q;
+        if (!sp.conv) abort(); /* a '%' that ends the format */
+        put_slow(b, &sp, &ap);
+        p = q + 1;
     }
+    buf_reserve(b, 0);
+    b->data[b->len] = 0;
     va_end(ap);
 }
 
@@ -233,12 +427,22 @@ static void nav_badge(Req *r, const char *path) {
     }
 }
 
-static bool page_exists(const char *path) {
-    for (int i = 0; i < web_route_count(); i++) {
+/* Whether nav item i has a GET route. Every page asks for every item, and the
+ * route table only grows (at start-up), so the answer is kept with the route
+ * count it was found at: (count << 1) | exists; 0 before the first look. One
+ * atomic word per item, so threads never see half an answer. */
+static _Atomic int nav_exists[sizeof nav_items / sizeof nav_items[0]];
+
+static bool page_exists(size_t item) {
+    int n = web_route_count(), known = atomic_load_explicit(&nav_exists[item], memory_order_relaxed);
+    if (known && known >> 1 == n) return known & 1;
+    bool found = false;
+    for (int i = 0; i < n && !found; i++) {
         const Route *rt = web_route_at(i, NULL);
-        if (strcmp(rt->method, "GET") == 0 && strcmp(rt->pattern, path) == 0) return true;
+        found = strcmp(rt->method, "GET") == 0 && strcmp(rt->pattern, nav_items[item].path) == 0;
     }
-    return false;
+    atomic_store_explicit(&nav_exists[item], n << 1 | found, memory_order_relaxed);
+    return found;
 }
 
 void page_begin(Req *r, const char *title, const char *nav_key) {
@@ -280,7 +484,7 @@ void page_begin(Req *r, const char *title, const char *nav_key) {
                     T(r, "nav.menu"), T(r, "nav.main"));
         for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
             const NavItem *it = &nav_items[i];
-            if (!(it->roles & (unsigned)w->role) || !page_exists(it->path)) continue;
+            if (!(it->roles & (unsigned)w->role) || !page_exists(i)) continue;
             bool active = nav_key && strcmp(nav_key, it->key) == 0;
             html_printf(
                 r,

@@ -8,6 +8,24 @@
 
 enum { MAX_PARAMS = 8, MAX_HEADERS = 16, MAX_ERRORS = 32, MAX_FORM = 64 };
 
+/* One part of a multipart/form-data body. name and filename: arena memory,
+ * valid UTF-8 without control characters; data points into the body. */
+typedef struct WebPart {
+    const char *name;
+    const char *filename;     /* NULL for a text field; "" for an empty file input */
+    const char *content_type; /* NULL when the part has none */
+    const char *data;
+    size_t len;
+} WebPart;
+
+/* Limits of a multipart body (its total size is the route's max_body). */
+enum {
+    WEB_MULTIPART_MAX_PARTS = 32,    /* fields and files together */
+    WEB_MULTIPART_MAX_HEADER = 4096, /* one part's header block, bytes */
+    WEB_MULTIPART_MAX_NAME = 200,    /* field name, bytes */
+    WEB_MULTIPART_MAX_FILENAME = 1024,
+};
+
 struct ReqPriv {
     struct MHD_Connection *conn;
     Buf body;        /* request body as received */
@@ -19,6 +37,8 @@ struct ReqPriv {
     int n_form;
     const char *form_names[MAX_FORM];
     const char *form_values[MAX_FORM];
+    int n_files;    /* file parts of a multipart body */
+    WebPart *files; /* arena memory, allocated by req_parse_multipart (not on every request) */
     int n_params;
     const char *param_names[MAX_PARAMS];
     const char *param_values[MAX_PARAMS];
@@ -60,6 +80,21 @@ void web_metrics_write(Buf *b);
 
 /* web_request.c */
 void req_parse_form(Req *r);
+/* Parses a multipart/form-data body: text fields become form fields
+ * (req_form), files are read with req_file. 0, or req_fail(400) naming the
+ * field, "Content-Type" (no boundary) or "body". content_type: the
+ * request's header (a parameter so that tests and fuzzers need no connection). */
+int req_parse_multipart(Req *r, const char *content_type);
+
+/* web_multipart.c */
+/* The boundary parameter of a multipart/form-data Content-Type (1–70
+ * printable ASCII characters): 0 with *boundary (arena memory), or -1. */
+int web_multipart_boundary(Arena *a, const char *content_type, const char **boundary);
+/* Splits body into at most max_parts parts. 0 with *n_parts, or -1 with
+ * *bad_field ("Content-Type", "body" or the part's name) and *msg_key (an
+ * i18n key). Names and file names are arena memory; contents point into body. */
+int web_multipart_parse(Arena *a, const char *content_type, const char *body, size_t len, WebPart *parts, int max_parts,
+                        int *n_parts, const char **bad_field, const char **msg_key);
 void req_parse_cookies_init(Req *r);
 int req_parse_json_body(Req *r);
 

@@ -150,6 +150,48 @@ const char *req_form(Req *r, const char *name) {
     return NULL;
 }
 
+int req_parse_multipart(Req *r, const char *content_type) {
+    struct ReqPriv *p = r->priv;
+    WebPart parts[WEB_MULTIPART_MAX_PARTS];
+    int n;
+    const char *field, *key;
+    if (web_multipart_parse(r->arena, content_type, buf_cstr(&p->body), p->body.len, parts, WEB_MULTIPART_MAX_PARTS, &n,
+                            &field, &key) != 0)
+        return req_fail(r, 400, field, key);
+    for (int i = 0; i < n; i++) {
+        const WebPart *part = &parts[i];
+        if (part->filename) {
+            if (!p->files) p->files = arena_alloc(r->arena, sizeof(WebPart) * WEB_MULTIPART_MAX_PARTS);
+            p->files[p->n_files++] = *part;
+            continue;
+        }
+        /* Text fields are C strings for req_form: a NUL inside would cut one short unseen. */
+        if (memchr(part->data, 0, part->len)) return req_fail(r, 400, part->name, "error.control_chars");
+        if (!utf8_valid(part->data, part->len)) return req_fail(r, 400, part->name, "error.invalid_utf8");
+        if (p->n_form >= MAX_FORM) continue; /* unreachable: MAX_FORM > WEB_MULTIPART_MAX_PARTS */
+        p->form_names[p->n_form] = part->name;
+        p->form_values[p->n_form] = arena_strndup(r->arena, part->data, part->len);
+        p->n_form++;
+    }
+    return 0;
+}
+
+int req_file(Req *r, const char *name, const char **data, size_t *len, const char **filename) {
+    if (data) *data = NULL;
+    if (len) *len = 0;
+    if (filename) *filename = NULL;
+    for (int i = 0; i < r->priv->n_files; i++) {
+        const WebPart *f = &r->priv->files[i];
+        if (strcmp(f->name, name) != 0) continue;
+        if (f->len == 0 && !*f->filename) return 0; /* "no file chosen" */
+        if (data) *data = f->data;
+        if (len) *len = f->len;
+        if (filename) *filename = f->filename;
+        return 1;
+    }
+    return 0;
+}
+
 /* ---------- JSON ---------- */
 
 int req_parse_json_body(Req *r) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
 
 #include "../base/i18n.h"
@@ -246,7 +247,13 @@ int router_dispatch(Req *r) {
     if (p->body.len > 0 || (ctype && is_unsafe(r->method))) {
         /* Forms are for pages; the API takes JSON only (415 for a form body). */
         if (ctype && !r->is_api && strncmp(ctype, "application/x-www-form-urlencoded", 33) == 0) req_parse_form(r);
-        else if (r->is_api && is_unsafe(r->method) && !(r->route->access & ACC_RAW_BODY)) {
+        else if (ctype && !r->is_api && strncasecmp(ctype, "multipart/form-data", 19) == 0) {
+            /* Before the access check: the CSRF token is one of the fields. */
+            if (req_parse_multipart(r, ctype) != 0) {
+                router_render_error(r);
+                return -1;
+            }
+        } else if (r->is_api && is_unsafe(r->method) && !(r->route->access & ACC_RAW_BODY)) {
             if (!ctype || strncmp(ctype, "application/json", 16) != 0) {
                 req_fail(r, 415, "Content-Type", "error.json_required");
                 router_render_error(r);

@@ -458,3 +458,127 @@ describe('review: hostile input, parameters, concurrency', () => {
     }
   });
 });
+
+// The upload form without script: POST /eventlogs as multipart/form-data with
+// the session cookie and the _csrf field, answered with a redirect to the new
+// log's page (or the form again, naming the problem).
+describe('page upload (multipart/form-data)', () => {
+  async function postForm(session, body, { contentType, csrf = true } = {}) {
+    const headers = { Cookie: session.cookie, Origin: s.url };
+    if (contentType) headers['Content-Type'] = contentType;
+    if (body instanceof FormData && csrf) body.set('_csrf', session.csrf);
+    const res = await fetch(s.url + '/eventlogs', { method: 'POST', headers, body, redirect: 'manual' });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
+  it('an XES file with a Chinese, quoted file name lands on its analysis page', async () => {
+    const lina = await s.browserLogin('lina');
+    const fd = new FormData();
+    fd.set('name', '页面上传 "一"');
+    fd.set('format', 'auto');
+    fd.set('file', new Blob([xesLog()], { type: 'application/xml' }), '订单 "v2".xes');
+    const r = await postForm(lina, fd);
+    assert.equal(r.status, 303, r.text);
+    const m = r.headers.get('location').match(/^\/eventlogs\/(\d+)$/);
+    assert.ok(m, r.headers.get('location'));
+    const got = await s.api('lina', 'GET', `/api/v1/eventlogs/${m[1]}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.json.name, '页面上传 "一"');
+    assert.equal(got.json.file_name, '订单 "v2".xes');
+    assert.equal(got.json.format, 'xes');
+    assert.equal(got.json.team_id, team['客服部']);
+    assert.equal(got.json.cases, 3);
+    assert.equal(got.json.events, 10);
+    const page = await s.page(lina, `/eventlogs/${m[1]}`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes('页面上传 &quot;一&quot;') || page.text.includes('页面上传 &#34;一&#34;'));
+  });
+
+  it('a CSV with chosen columns and a team; CRLF line ends kept as the file has them', async () => {
+    const zl = await s.browserLogin('admin');
+    const csv = 'Fall;Schritt;Zeit\r\n'.replace(/;/g, ',') +
+      EVENTS.filter((e) => e[4] === 'complete').map(([c, a, h]) => `${c},${a},${iso(T0 + h * H)}`).join('\r\n') + '\r\n';
+    const fd = new FormData();
+    fd.set('format', 'csv');
+    fd.set('case', 'Fall');
+    fd.set('activity', 'Schritt');
+    fd.set('timestamp', 'Zeit');
+    fd.set('team_id', String(team['仓储物流部']));
+    fd.set('file', new Blob([csv], { type: 'text/csv' }), 'steps.csv');
+    const r = await postForm(zl, fd);
+    assert.equal(r.status, 303, r.text);
+    const id = r.headers.get('location').split('/').pop();
+    const got = (await s.api('admin', 'GET', `/api/v1/eventlogs/${id}`)).json;
+    assert.equal(got.name, 'steps.csv'); // no name given: the file's
+    assert.equal(got.format, 'csv');
+    assert.equal(got.team_id, team['仓储物流部']);
+    assert.equal(got.cases, 3);
+    assert.equal(got.events, 8); // the 10 events less c1's and c2's two "start" rows
+  });
+
+  it('the CSRF token is read from the multipart form: without it 403, nothing stored', async () => {
+    const lina = await s.browserLogin('lina');
+    const before = await count();
+    const fd = new FormData();
+    fd.set('file', new Blob([xesLog()]), 'x.xes');
+    const r = await postForm(lina, fd, { csrf: false });
+    assert.equal(r.status, 403);
+    fd.set('_csrf', 'f'.repeat(lina.csrf.length));
+    assert.equal((await postForm(lina, fd, { csrf: false })).status, 403);
+    assert.equal(await count(), before);
+  });
+
+  it('a bad file shows the form again with the line and column, keeping the values typed', async () => {
+    const lina = await s.browserLogin('lina');
+    const before = await count();
+    const fd = new FormData();
+    fd.set('name', '坏文件');
+    fd.set('file', new Blob(['<?xml version="1.0"?>\n<log>\n<trace>\n<event><string key="concept:name" value="A"/>\n</trace>\n</log>\n']), 'bad.xes');
+    const r = await postForm(lina, fd);
+    assert.equal(r.status, 422);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    // the </trace> on line 5, column 1 closes an <event> still open
+    assert.match(r.text, /<p id="el-error" class="field-error" role="alert">[^<]*(第 5 行第 1 列|Line 5, column 1)/);
+    assert.match(r.text, /id="el-name" name="name" maxlength="200" value="坏文件"/);
+    const empty = new FormData();
+    empty.set('file', new Blob([]), '');
+    const e = await postForm(lina, empty);
+    assert.equal(e.status, 422);
+    assert.match(e.text, /Choose a file to upload|选择/);
+    assert.equal(await count(), before);
+  });
+
+  it('malformed multipart is a 400 naming the problem; no boundary names the Content-Type', async () => {
+    const lina = await s.browserLogin('lina');
+    const before = await count();
+    const cut = `--XyZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${lina.csrf}\r\n` +
+      '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.xes"\r\n\r\n<log>';
+    const r = await postForm(lina, cut, { contentType: 'multipart/form-data; boundary=XyZ' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /final boundary|分隔线/);
+    const nb = await postForm(lina, `--XyZ--\r\n`, { contentType: 'multipart/form-data' });
+    assert.equal(nb.status, 400);
+    assert.match(nb.text, /boundary/);
+    const many = Array.from({ length: 40 }, (_, i) => `--XyZ\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv\r\n`).join('') + '--XyZ--\r\n';
+    const m = await postForm(lina, many, { contentType: 'multipart/form-data; boundary=XyZ' });
+    assert.equal(m.status, 400);
+    assert.match(m.text, /too many|太多/);
+    assert.equal(await count(), before);
+  });
+
+  it('a Content-Length over 256 MiB is refused with 413 before the body is sent', async () => {
+    const lina = await s.browserLogin('lina');
+    const url = new URL(s.url);
+    const status = await new Promise((resolve, reject) => {
+      const sock = connect(Number(url.port), url.hostname, () => {
+        sock.write(`POST /eventlogs HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${lina.cookie}\r\nOrigin: ${s.url}\r\n` +
+          `Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${256 * 1024 * 1024 + 1}\r\n\r\n`);
+      });
+      let got = '';
+      sock.on('data', (d) => { got += d; const m = got.match(/^HTTP\/1\.1 (\d+)/); if (m) { sock.destroy(); resolve(Number(m[1])); } });
+      sock.on('error', reject);
+      setTimeout(() => { sock.destroy(); reject(new Error('no answer: ' + got)); }, 5000);
+    });
+    assert.equal(status, 413);
+  });
+});

@@ -1,5 +1,6 @@
 // Event logs in the browser: upload a generated XES file through the upload
-// form (raw POST with a progress bar), land on its analysis page, see the
+// form (raw POST with a progress bar; and again with JavaScript off, as a
+// multipart form post), land on its analysis page, see the
 // process map, toggle performance (edges coloured by waiting time), the
 // variants and the bottleneck table; the XSS canary in the log's name and in
 // an activity renders as text; axe on the list and the analysis page in both
@@ -102,6 +103,45 @@ test('a broken file shows the refusal with its line', async () => {
   const err = page.locator('#el-error');
   await err.waitFor({ state: 'visible' });
   assert.match(await err.innerText(), /Line \d+, column \d+/);
+  await ctx.close();
+});
+
+test('without JavaScript the form posts the file (multipart) and lands on the analysis page', async () => {
+  const ctx = await browser.newContext({
+    baseURL: server.url, locale: 'zh-CN', javaScriptEnabled: false,
+    extraHTTPHeaders: { 'Accept-Language': 'zh-CN,zh;q=0.9' },
+  });
+  ctx.setDefaultTimeout(10_000);
+  const page = await ctx.newPage();
+  await login(page, 'lina');
+  await page.goto('/eventlogs');
+  const L = await htmlLang(page);
+  // no note sending people to the command line, and a button that works
+  assert.equal(await page.locator('noscript').count(), 0);
+  const button = page.getByRole('button', { name: t(L, 'eventlogs.upload_button'), exact: true });
+  assert.ok(await button.isEnabled());
+  await page.getByLabel(t(L, 'eventlogs.field.file'), { exact: true }).setInputFiles(file);
+  await page.getByLabel(t(L, 'eventlogs.field.name'), { exact: true }).fill(`无脚本 ${CANARY}`);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/eventlogs' && r.request().method() === 'POST'),
+    button.click(),
+  ]);
+  assert.equal(res.status(), 303);
+  assert.match(res.request().headers()['content-type'], /^multipart\/form-data; boundary=/);
+  await page.waitForURL(/\/eventlogs\/\d+$/);
+  const id = Number(page.url().match(/\/eventlogs\/(\d+)/)[1]);
+  assert.ok(id > logId, `a new log (${id}) after the scripted upload's (${logId})`);
+  assert.ok((await page.locator('h1').innerText()).includes(`无脚本 ${CANARY}`));
+  // the same 12 cases as the scripted upload: 8 through all five steps, 4 without 复核
+  assert.equal(await page.locator('svg.process-map .map-node').count(), 5);
+  const rows = page.locator('#variants tbody tr');
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.nth(0).innerText(), /\b8\b/);
+  assert.match(await rows.nth(1).innerText(), /\b4\b/);
+  const got = await server.api('lina', 'GET', `/api/v1/eventlogs/${id}`);
+  assert.equal(got.json.file_name, '发货流程.xes');
+  assert.equal(got.json.cases, 12);
+  assert.equal(await page.locator('img[src="x"]').count(), 0);
   await ctx.close();
 });
 

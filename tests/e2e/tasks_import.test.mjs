@@ -2,7 +2,8 @@
 // (an unknown owner on line 4), chosen as a file in Chinese and pasted in
 // English, is refused as a whole with a per-row error table naming the line
 // and the field; "import the valid rows" then imports the two good rows, which
-// the task list shows (the XSS canary in a title renders as text); axe on the
+// the task list shows (the XSS canary in a title renders as text); the same
+// with JavaScript off, the file itself posted as multipart/form-data; axe on the
 // page, empty and with its report, in both languages at desktop and phone
 // width; screenshots of /tasks/import and of a goal page (zh-CN phone,
 // English desktop) in build/test-artifacts/.
@@ -133,6 +134,42 @@ for (const [L, how] of [['zh-CN', 'file'], ['en', 'paste']]) {
     await ctx.close();
   });
 }
+
+test('without JavaScript the chosen file itself is posted (multipart); a refusal puts its text in the field', async () => {
+  const tag = `impns${Date.now() % 100000}`;
+  const csv = csvWith(tag);
+  const ctx = await browser.newContext({
+    baseURL: server.url, locale: 'zh-CN', javaScriptEnabled: false,
+    extraHTTPHeaders: { 'Accept-Language': 'zh-CN,zh;q=0.9' },
+  });
+  ctx.setDefaultTimeout(10_000);
+  const page = await ctx.newPage();
+  await login(page, 'lina');
+  await page.goto('/tasks/import');
+  const L = await htmlLang(page);
+  const file = page.getByLabel(t(L, 'tasks.import.file'), { exact: true });
+  assert.ok(await file.isVisible(), 'the file input is there without script');
+  await file.setInputFiles({ name: '任务 "导入".csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  let res = await submit(page, L);
+  assert.equal(res.status(), 422);
+  assert.match(res.request().headers()['content-type'], /^multipart\/form-data; boundary=/);
+  assert.equal(await page.getByRole('alert').innerText(), t(L, 'tasks.import.refused', 0, 3, 1));
+  assert.deepEqual((await reportRows(page, L)).map((x) => x.slice(0, 2)), [['4', 'owner']]);
+  assert.deepEqual(await taggedTitles(tag), []);
+  // the file's text is now in the field: retry with "import the valid rows"
+  const area = page.getByLabel(t(L, 'tasks.import.csv'), { exact: true });
+  assert.equal(await area.inputValue(), csv);
+  await page.getByRole('radio', { name: t(L, 'tasks.import.mode_valid') }).check();
+  res = await submit(page, L);
+  assert.equal(res.status(), 200);
+  assert.equal(await page.getByRole('status').innerText(), t(L, 'tasks.import.done', 2, 3, 1));
+  assert.deepEqual(await taggedTitles(tag), [`Imported B ${tag}`, `导入甲 ${tag} ${CANARY}`].sort());
+  // neither a file nor text: the field is named
+  res = await submit(page, L);
+  assert.equal(res.status(), 422);
+  assert.equal(await page.locator('#err-csv').innerText(), t(L, 'tasks.import.missing'));
+  await ctx.close();
+});
 
 test('no serious accessibility violation on the import page and its report, both languages, desktop and phone', async () => {
   const failures = [];

@@ -13,6 +13,8 @@ export const rows = [
   ['GET',    '/api/v1/eventlogs/{id}/export.xes',  'log',  401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
   ['GET',    '/api/v1/eventlogs/{id}/export.csv',  'log',  401,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
   ['GET',    '/eventlogs',                         null,   303,  200,        200,        200,        200,        200],
+  // the matrix posts url-encoded forms: the handler is reached (422: no file chosen) or access refuses first
+  ['POST',   '/eventlogs',                         'team', 401,  403,        [422, 404], [422, 404], [404, 422], 422],
   ['GET',    '/eventlogs/{id}',                    'log',  303,  [200, 404], [200, 404], [200, 404], [404, 200], 200],
   ['POST',   '/eventlogs/{id}/delete',             'log',  401,  403,        403,        [303, 404], [404, 303], 303],
 ];
@@ -42,6 +44,7 @@ export function requests(ctx) {
     'GET /api/v1/eventlogs/{id}/export.xes': async (c, T) => ({ path: `/api/v1/eventlogs/${(await log(T)).id}/export.xes` }),
     'GET /api/v1/eventlogs/{id}/export.csv': async (c, T) => ({ path: `/api/v1/eventlogs/${(await log(T)).id}/export.csv` }),
     'GET /eventlogs': () => ({ path: '/eventlogs' }),
+    'POST /eventlogs': (c, T) => ({ path: '/eventlogs', form: { team_id: String(ctx.fx.team[T].id), name: `矩阵页面日志${ctx.seq()}` } }),
     'GET /eventlogs/{id}': async (c, T) => ({ path: `/eventlogs/${(await log(T)).id}` }),
     'POST /eventlogs/{id}/delete': async (c, T) => ({ path: `/eventlogs/${(await freshLog(T)).id}/delete`, form: { version: '1' } }),
   };
