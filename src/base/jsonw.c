@@ -169,6 +169,24 @@ void jw_kint(JsonW *w, const char *k, int64_t v) { jw_key(w, k), jw_int(w, v); }
 void jw_kbool(JsonW *w, const char *k, bool v) { jw_key(w, k), jw_bool(w, v); }
 void jw_knull(JsonW *w, const char *k) { jw_key(w, k), jw_null(w); }
 
+void jw_kid_or_null(JsonW *w, const char *k, int64_t v) {
+    jw_key(w, k);
+    if (v) jw_int(w, v);
+    else jw_null(w);
+}
+
+JsonW *jw_text_begin(JsonText *t) {
+    t->buf = (Buf){0};
+    jw_init(&t->w, &t->buf);
+    return &t->w;
+}
+
+char *jw_text_end(JsonText *t, Arena *a) {
+    char *s = arena_strdup(a, buf_cstr(&t->buf));
+    buf_free(&t->buf);
+    return s;
+}
+
 void jw_time(JsonW *w, int64_t ms) {
     if (!ms) {
         jw_null(w);

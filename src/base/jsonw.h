@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "buf.h"
 
 typedef struct JsonW {
@@ -35,9 +36,24 @@ void jw_kstr(JsonW *w, const char *k, const char *s);
 void jw_kint(JsonW *w, const char *k, int64_t v);
 void jw_kbool(JsonW *w, const char *k, bool v);
 void jw_knull(JsonW *w, const char *k);
+/* Key + an optional id: v, or null when v is 0 (ids start at 1). */
+void jw_kid_or_null(JsonW *w, const char *k, int64_t v);
 /* ISO 8601 UTC string for milliseconds since the epoch; 0 writes null. */
 void jw_time(JsonW *w, int64_t ms);
 void jw_ktime(JsonW *w, const char *k, int64_t ms);
+/* A JSON text built in memory (audit snapshots, stored JSON columns):
+ *   JsonText t;
+ *   tasks_json(jw_text_begin(&t), task, now);
+ *   const char *json = jw_text_end(&t, r->arena);
+ * jw_text_begin returns a writer on t's own buffer (t owns it until
+ * jw_text_end); jw_text_end copies what was written into arena memory
+ * ("" when nothing was) and frees the buffer. */
+typedef struct JsonText {
+    Buf buf;
+    JsonW w;
+} JsonText;
+JsonW *jw_text_begin(JsonText *t);
+char *jw_text_end(JsonText *t, Arena *a);
 /* Appends s as the body of a JSON string (no quotes) to b. */
 void json_escape_into(Buf *b, const char *s, size_t n);
 

@@ -124,17 +124,9 @@ static int eventlogs_api_list(Req *r) {
     if (eventlogs_list(r, cursor, (int)limit + 1, &rows, &n) != 0) return -1;
     bool more = n > limit;
     if (more) n = (int)limit;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) eventlogs_json(w, &rows[i]);
-    jw_arr_end(w);
-    jw_key(w, "next_cursor");
-    if (more) jw_str(w, arena_printf(r->arena, "%lld", (long long)rows[n - 1].id));
-    else jw_null(w);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static int eventlogs_api_show(Req *r) {

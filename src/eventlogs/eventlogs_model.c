@@ -104,9 +104,7 @@ void eventlogs_json(JsonW *w, const EventLogInfo *l) {
     jw_kstr(w, "team_name", l->team_name);
     jw_kstr(w, "name", l->name);
     jw_kstr(w, "source", l->source);
-    jw_key(w, "sop_id");
-    if (l->sop_id) jw_int(w, l->sop_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "sop_id", l->sop_id);
     jw_kstr(w, "file_name", l->file_name);
     jw_kstr(w, "format", l->format);
     jw_kint(w, "cases", l->n_cases);
@@ -114,9 +112,7 @@ void eventlogs_json(JsonW *w, const EventLogInfo *l) {
     jw_kint(w, "activities", l->n_activities);
     jw_ktime(w, "first_at", l->first_ms);
     jw_ktime(w, "last_at", l->last_ms);
-    jw_key(w, "created_by");
-    if (l->created_by) jw_int(w, l->created_by);
-    else jw_null(w);
+    jw_kid_or_null(w, "created_by", l->created_by);
     jw_kstr(w, "created_by_name", l->created_by_name);
     jw_ktime(w, "created_at", l->created_at);
     jw_ktime(w, "updated_at", l->updated_at);
@@ -125,13 +121,9 @@ void eventlogs_json(JsonW *w, const EventLogInfo *l) {
 }
 
 static const char *snapshot(Req *r, const EventLogInfo *l) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    eventlogs_json(&w, l);
-    char *s = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return s;
+    JsonText jt;
+    eventlogs_json(jw_text_begin(&jt), l);
+    return jw_text_end(&jt, r->arena);
 }
 
 /* ======================= import ======================= */
@@ -159,7 +151,6 @@ bool eventlogs_looks_like_xes(const char *data, size_t n) {
     while (i < got && (peek[i] == ' ' || peek[i] == '\t' || peek[i] == '\r' || peek[i] == '\n')) i++;
     return i < got && peek[i] == '<';
 }
-
 
 /* Every stored string must be valid UTF-8 without NUL (PostgreSQL refuses
  * anything else, and SQLite would store it unchanged for others to choke on). */
@@ -646,17 +637,7 @@ int eventlogs_case_attr(Req *r, int64_t log_id, const char *case_id, const char 
 /* ======================= scope ======================= */
 
 int eventlogs_scope_log(Req *r, int64_t *team_id) {
-    int64_t id;
-    if (req_path_id(r, "id", &id) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT team_id FROM eventlogs WHERE id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) *team_id = db_col_int(st, 0);
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    return rc == DB_ROW ? 0 : req_fail(r, 404, NULL, "error.not_found");
+    return web_scope_by_id(r, "id", "SELECT team_id FROM eventlogs WHERE id = ?1 AND deleted_at IS NULL", team_id);
 }
 
 int eventlogs_scope_new(Req *r, int64_t *team_id) {

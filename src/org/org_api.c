@@ -11,32 +11,15 @@
 
 static int cursor_param(Req *r, int64_t *after) { return req_query_int(r, "cursor", 0, INT64_MAX, 0, after); }
 
-static void write_next_cursor(JsonW *w, bool more, int64_t last_id) {
-    jw_key(w, "next_cursor");
-    if (more) {
-        char tmp[24];
-        snprintf(tmp, sizeof tmp, "%lld", (long long)last_id);
-        jw_str(w, tmp);
-    } else {
-        jw_null(w);
-    }
-}
-
 /* ---------- teams ---------- */
 
 static int org_api_teams_list(Req *r) {
     Team *teams;
     int n;
     if (org_teams_list(r, web_read_scope(r), &teams, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) org_team_json(w, &teams[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int reply_team(Req *r, const Team *t, int status) {
@@ -126,15 +109,9 @@ static int org_api_users_list(Req *r) {
     f.team_path = web_read_scope(r);
     f.limit = (int)limit + 1;
     /* Rows stream straight from the statement into the response. */
-    UserStream us = {res_json(r), (int)limit, 0, 0};
-    jw_obj_begin(us.w);
-    jw_key(us.w, "items");
-    jw_arr_begin(us.w);
+    UserStream us = {res_list_begin(r), (int)limit, 0, 0};
     if (org_users_each(r, &f, stream_user, &us) != 0) return -1;
-    jw_arr_end(us.w);
-    write_next_cursor(us.w, us.n > limit, us.last_id);
-    jw_obj_end(us.w);
-    return res_json_send(r, 200);
+    return res_list_send(r, us.n > limit, us.last_id);
 }
 
 static int reply_user(Req *r, const User *u, int status) {
@@ -273,15 +250,9 @@ static int org_api_tokens_list(Req *r) {
     Token *tokens;
     int n;
     if (org_tokens_list(r, r->who->user_id, &tokens, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) token_json(w, &tokens[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int org_api_tokens_create(Req *r) {
@@ -354,18 +325,13 @@ static int org_api_audit_list(Req *r) {
     if (org_audit_list(r, &f, &rows, &n) != 0) return -1;
     bool more = n > limit;
     if (more) n = (int)limit;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) {
         const AuditEntry *e = &rows[i];
         jw_obj_begin(w);
         jw_kint(w, "id", e->id);
         jw_ktime(w, "at", e->at);
-        jw_key(w, "user_id");
-        if (e->user_id) jw_int(w, e->user_id);
-        else jw_null(w);
+        jw_kid_or_null(w, "user_id", e->user_id);
         jw_kstr(w, "user_name", e->user_name);
         jw_kstr(w, "action", e->action);
         jw_kstr(w, "entity", e->entity);
@@ -377,10 +343,7 @@ static int org_api_audit_list(Req *r) {
         jw_kstr(w, "ip", e->ip);
         jw_obj_end(w);
     }
-    jw_arr_end(w);
-    write_next_cursor(w, more, n ? rows[n - 1].id : 0);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static const Route org_api_routes[] = {

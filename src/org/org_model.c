@@ -15,17 +15,17 @@
 
 enum { ORG_LOCK_ADMINS = 0x6f726701 }; /* db_lock_key: changes that may remove an admin */
 
-/* Serialises through the streaming writer into arena memory (audit snapshots). */
-#define SNAPSHOT(r, fn, obj)                                                                                           \
-    ({                                                                                                                 \
-        Buf b_ = {0};                                                                                                  \
-        JsonW w_;                                                                                                      \
-        jw_init(&w_, &b_);                                                                                             \
-        fn(&w_, (obj));                                                                                                \
-        char *s_ = arena_strdup((r)->arena, buf_cstr(&b_));                                                            \
-        buf_free(&b_);                                                                                                 \
-        s_;                                                                                                            \
-    })
+/* Audit snapshots: the API's JSON of the record, in arena memory. */
+static const char *team_snapshot(Req *r, const Team *t) {
+    JsonText jt;
+    org_team_json(jw_text_begin(&jt), t);
+    return jw_text_end(&jt, r->arena);
+}
+static const char *user_snapshot(Req *r, const User *u) {
+    JsonText jt;
+    org_user_json(jw_text_begin(&jt), u);
+    return jw_text_end(&jt, r->arena);
+}
 
 /* ======================= teams ======================= */
 
@@ -46,9 +46,7 @@ static void team_from_row(Req *r, DbStmt *st, Team *t) {
 void org_team_json(JsonW *w, const Team *t) {
     jw_obj_begin(w);
     jw_kint(w, "id", t->id);
-    jw_key(w, "parent_id");
-    if (t->parent_id) jw_int(w, t->parent_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "parent_id", t->parent_id);
     jw_kstr(w, "name", t->name);
     jw_kstr(w, "path", t->path);
     jw_kint(w, "depth", t->depth);
@@ -187,7 +185,7 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     db_finalize(st);
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "create", "team", id, NULL, SNAPSHOT(r, org_team_json, out)) != 0) {
+    if (web_audit(r, "create", "team", id, NULL, team_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
     }
@@ -257,7 +255,7 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
         if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
     if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "update", "team", id, SNAPSHOT(r, org_team_json, &before), SNAPSHOT(r, org_team_json, out)) != 0) {
+    if (web_audit(r, "update", "team", id, team_snapshot(r, &before), team_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
     }
@@ -295,7 +293,7 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
     db_finalize(st);
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
-    if (web_audit(r, "delete", "team", id, SNAPSHOT(r, org_team_json, &before), NULL) != 0) {
+    if (web_audit(r, "delete", "team", id, team_snapshot(r, &before), NULL) != 0) {
         db_rollback(r->db);
         return -1;
     }
@@ -332,9 +330,7 @@ void org_user_json(JsonW *w, const User *u) {
     jw_kstr(w, "name", u->name);
     jw_kstr(w, "email", u->email);
     jw_kstr(w, "role", u->role);
-    jw_key(w, "team_id");
-    if (u->team_id) jw_int(w, u->team_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "team_id", u->team_id);
     jw_kstr(w, "team_name", u->team_name);
     jw_kstr(w, "locale", u->locale);
     jw_kbool(w, "disabled", u->disabled);
@@ -505,7 +501,7 @@ int org_user_create(Req *r, const UserInput *in, User *out) {
     if (rc == DB_CONSTRAINT) return req_fail_tx(r, 409, "login", "error.login_taken");
     if (!id) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "create", "user", id, NULL, SNAPSHOT(r, org_user_json, out)) != 0) {
+    if (web_audit(r, "create", "user", id, NULL, user_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
     }
@@ -588,7 +584,7 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
         if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
     if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "update", "user", id, SNAPSHOT(r, org_user_json, &before), SNAPSHOT(r, org_user_json, out)) != 0) {
+    if (web_audit(r, "update", "user", id, user_snapshot(r, &before), user_snapshot(r, out)) != 0) {
         db_rollback(r->db);
         return -1;
     }

@@ -37,17 +37,9 @@ static int runs_api_list(Req *r) {
     bool more = n > limit;
     if (more) n = (int)limit;
     int64_t now = time_now_ms();
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) runs_json(w, &rows[i], now);
-    jw_arr_end(w);
-    jw_key(w, "next_cursor");
-    if (more) jw_str(w, arena_printf(r->arena, "%lld", (long long)rows[n - 1].id));
-    else jw_null(w);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static int runs_api_create(Req *r) {

@@ -59,12 +59,6 @@ const char *runs_fmt_duration(Req *r, int64_t ms) {
 
 /* ======================= JSON ======================= */
 
-static void kid_or_null(JsonW *w, const char *k, int64_t v) {
-    jw_key(w, k);
-    if (v) jw_int(w, v);
-    else jw_null(w);
-}
-
 void runs_step_json(JsonW *w, const RunStep *s, int64_t now_ms) {
     const SopStep *d = s->def;
     jw_obj_begin(w);
@@ -75,10 +69,10 @@ void runs_step_json(JsonW *w, const RunStep *s, int64_t now_ms) {
     jw_kstr(w, "status", s->status);
     jw_kbool(w, "conditional", d && d->conditional);
     jw_kint(w, "parallel_group", d ? d->parallel_group : 0);
-    kid_or_null(w, "started_by", s->started_by);
+    jw_kid_or_null(w, "started_by", s->started_by);
     jw_kstr(w, "started_by_name", s->started_by ? s->started_by_name : NULL);
     jw_ktime(w, "started_at", s->started_at);
-    kid_or_null(w, "completed_by", s->completed_by);
+    jw_kid_or_null(w, "completed_by", s->completed_by);
     jw_kstr(w, "completed_by_name", s->completed_by ? s->completed_by_name : NULL);
     jw_ktime(w, "completed_at", s->completed_at);
     jw_kstr(w, "skip_reason", s->skip_reason);
@@ -118,7 +112,7 @@ void runs_json(JsonW *w, const Run *run, int64_t now_ms) {
     jw_kint(w, "log_id", run->log_id);
     jw_kstr(w, "reference", run->reference);
     jw_kstr(w, "status", run->status);
-    kid_or_null(w, "started_by", run->started_by);
+    jw_kid_or_null(w, "started_by", run->started_by);
     jw_kstr(w, "started_by_name", run->started_by ? run->started_by_name : NULL);
     jw_ktime(w, "started_at", run->started_at);
     jw_ktime(w, "finished_at", run->finished_at);
@@ -136,23 +130,15 @@ void runs_json(JsonW *w, const Run *run, int64_t now_ms) {
 }
 
 static const char *run_snapshot(Req *r, const Run *run) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    runs_json(&w, run, runs_clock_ms());
-    const char *s = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return s;
+    JsonText jt;
+    runs_json(jw_text_begin(&jt), run, runs_clock_ms());
+    return jw_text_end(&jt, r->arena);
 }
 
 static const char *step_snapshot(Req *r, const RunStep *s) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    runs_step_json(&w, s, runs_clock_ms());
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
+    JsonText jt;
+    runs_step_json(jw_text_begin(&jt), s, runs_clock_ms());
+    return jw_text_end(&jt, r->arena);
 }
 
 /* ======================= queries ======================= */
@@ -858,18 +844,7 @@ int runs_sop_analysis(Req *r, int64_t sop_id, bool finished_only, EventLog **log
 /* ======================= scope resolvers ======================= */
 
 int runs_scope_run(Req *r, int64_t *team_id) {
-    int64_t id;
-    if (req_path_id(r, "id", &id) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT team_id FROM runs WHERE id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) *team_id = db_col_int(st, 0);
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail(r, 404, NULL, "error.not_found");
-    return 0;
+    return web_scope_by_id(r, "id", "SELECT team_id FROM runs WHERE id = ?1 AND deleted_at IS NULL", team_id);
 }
 
 int runs_scope_new(Req *r, int64_t *team_id) {

@@ -212,9 +212,8 @@ int sops_review_run(Db *db, int64_t now_ms, int *n_notified);
  * teams. 0 or -1 (req_first_error says why). */
 int sops_demo_seed(Req *r);
 
-/* Route scope: {id} is an SOP. */
+/* Route scope: {id} is an SOP (a new SOP's: web_scope_new). */
 int sops_scope_sop(Req *r, int64_t *team_id);
-int sops_scope_new(Req *r, int64_t *team_id);
 
 extern const RouteTable sops_api_route_table;
 extern const RouteTable sops_page_route_table;

@@ -207,17 +207,9 @@ static int sops_api_list(Req *r) {
     bool more = n > limit;
     if (more) n = (int)limit;
     int64_t now = time_now_ms();
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) sops_json(w, &rows[i], now);
-    jw_arr_end(w);
-    jw_key(w, "next_cursor");
-    if (more) jw_str(w, arena_printf(r->arena, "%lld", (long long)rows[n - 1].id));
-    else jw_null(w);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static int sops_api_create(Req *r) {
@@ -468,7 +460,7 @@ static int sops_api_review(Req *r) {
 
 static const Route sops_api_routes[] = {
     {"GET", "/api/v1/sops", sops_api_list, ACCESS_ANY_USER, NULL, 0, false},
-    {"POST", "/api/v1/sops", sops_api_create, ACCESS_TEAM_MANAGE, sops_scope_new, 0, false},
+    {"POST", "/api/v1/sops", sops_api_create, ACCESS_TEAM_MANAGE, web_scope_new, 0, false},
     {"GET", "/api/v1/sops/{id}", sops_api_show, ACCESS_TEAM_READ, sops_scope_sop, 0, false},
     {"PATCH", "/api/v1/sops/{id}", sops_api_update, ACCESS_TEAM_MANAGE, sops_scope_sop, 0, false},
     {"DELETE", "/api/v1/sops/{id}", sops_api_delete, ACCESS_TEAM_MANAGE, sops_scope_sop, 0, false},

@@ -155,12 +155,8 @@ void sops_diff_json(JsonW *w, const SopDiff *d) {
         jw_kstr(w, "name", s->name);
         jw_kstr(w, "change", s->change);
         jw_kbool(w, "moved", s->moved);
-        jw_key(w, "from_position");
-        if (s->from_position) jw_int(w, s->from_position);
-        else jw_null(w);
-        jw_key(w, "to_position");
-        if (s->to_position) jw_int(w, s->to_position);
-        else jw_null(w);
+        jw_kid_or_null(w, "from_position", s->from_position);
+        jw_kid_or_null(w, "to_position", s->to_position);
         jw_key(w, "fields");
         fields_json(w, s->fields, s->n_fields);
         jw_obj_end(w);

@@ -481,7 +481,7 @@ static int sops_page_update(Req *r) {
 
 static const Route sops_form_routes[] = {
     {"GET", "/sops/new", sops_page_new, ACCESS_MANAGER, NULL, 0, false},
-    {"POST", "/sops", sops_page_create, ACCESS_TEAM_MANAGE, sops_scope_new, 0, false},
+    {"POST", "/sops", sops_page_create, ACCESS_TEAM_MANAGE, web_scope_new, 0, false},
     {"POST", "/sops/editor", sops_page_editor, ACCESS_MANAGER, NULL, 0, false},
     {"GET", "/sops/{id}/edit", sops_page_edit, ACCESS_TEAM_MANAGE, sops_scope_sop, 0, false},
     {"POST", "/sops/{id}/edit", sops_page_update, ACCESS_TEAM_MANAGE, sops_scope_sop, 0, false},

@@ -47,16 +47,12 @@ void sops_json_members(JsonW *w, const Sop *s, int64_t now_ms) {
     jw_kint(w, "owner_id", s->owner_id);
     jw_kstr(w, "owner_name", s->owner_name);
     jw_kstr(w, "status", s->status);
-    jw_key(w, "review_every_days");
-    if (s->review_every_days) jw_int(w, s->review_every_days);
-    else jw_null(w);
+    jw_kid_or_null(w, "review_every_days", s->review_every_days);
     jw_ktime(w, "next_review_at", s->next_review_at);
     jw_ktime(w, "last_reviewed_at", s->last_reviewed_at);
     jw_kbool(w, "review_due", sops_review_due(s, now_ms));
     jw_kint(w, "current_version", s->current_number);
-    jw_key(w, "published_version");
-    if (s->published_number) jw_int(w, s->published_number);
-    else jw_null(w);
+    jw_kid_or_null(w, "published_version", s->published_number);
     jw_kbool(w, "has_draft", s->has_draft);
     jw_kint(w, "open_suggestions", s->open_suggestions);
     jw_kint(w, "version", s->version);
@@ -70,9 +66,7 @@ static void step_json(JsonW *w, const SopStep *p) {
     jw_kint(w, "position", p->position);
     jw_kstr(w, "name", p->name);
     jw_kstr(w, "role", p->role);
-    jw_key(w, "owner_id");
-    if (p->owner_id) jw_int(w, p->owner_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "owner_id", p->owner_id);
     jw_kstr(w, "owner_name", p->owner_name ? p->owner_name : "");
     jw_kstr(w, "resources", p->resources);
     jw_kint(w, "time_standard_s", p->time_standard_s);
@@ -98,9 +92,7 @@ void sops_version_json(JsonW *w, const SopVersion *v, bool with_steps) {
     jw_kstr(w, "title", v->title);
     jw_kstr(w, "purpose", v->purpose);
     jw_kstr(w, "change_note", v->change_note);
-    jw_key(w, "created_by");
-    if (v->created_by) jw_int(w, v->created_by);
-    else jw_null(w);
+    jw_kid_or_null(w, "created_by", v->created_by);
     jw_kstr(w, "created_by_name", v->created_by_name);
     jw_ktime(w, "created_at", v->created_at);
     jw_ktime(w, "updated_at", v->updated_at);
@@ -117,22 +109,14 @@ void sops_version_json(JsonW *w, const SopVersion *v, bool with_steps) {
 }
 
 static const char *sop_snapshot(Req *r, const Sop *s) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    sops_json(&w, s, time_now_ms());
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
+    JsonText jt;
+    sops_json(jw_text_begin(&jt), s, time_now_ms());
+    return jw_text_end(&jt, r->arena);
 }
 static const char *version_snapshot(Req *r, const SopVersion *v) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    sops_version_json(&w, v, true);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
+    JsonText jt;
+    sops_version_json(jw_text_begin(&jt), v, true);
+    return jw_text_end(&jt, r->arena);
 }
 /* ======================= queries ======================= */
 
@@ -933,44 +917,5 @@ int sops_mark_reviewed(Req *r, int64_t sop_id, Sop *out) {
 /* ======================= scope resolvers ======================= */
 
 int sops_scope_sop(Req *r, int64_t *team_id) {
-    int64_t id;
-    if (req_path_id(r, "id", &id) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT team_id FROM sops WHERE id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) *team_id = db_col_int(st, 0);
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail(r, 404, NULL, "error.not_found");
-    return 0;
-}
-
-/* A new SOP's team: team_id of the body/form, else the owner's team, else the
- * caller's; admins without a team: "everything" (-1). */
-int sops_scope_new(Req *r, int64_t *team_id) {
-    int64_t team = 0, owner = 0;
-    if (r->is_api) {
-        json_t *v = json_object_get(req_json(r), "team_id");
-        team = json_is_integer(v) ? json_integer_value(v) : 0;
-        v = json_object_get(req_json(r), "owner_id");
-        owner = json_is_integer(v) ? json_integer_value(v) : 0;
-    } else {
-        const char *s = req_form(r, "team_id");
-        team = s && *s ? strtoll(s, NULL, 10) : 0;
-        s = req_form(r, "owner_id");
-        owner = s && *s ? strtoll(s, NULL, 10) : 0;
-    }
-    if (team > 0) {
-        if (!web_team_path(r, team)) return req_fail(r, 422, "team_id", "error.team_unknown");
-        *team_id = team;
-        return 0;
-    }
-    if (owner > 0 && active_person(r, owner, &team) == 0 && team) {
-        *team_id = team;
-        return 0;
-    }
-    *team_id = r->who && r->who->team_id ? r->who->team_id : -1;
-    return 0;
+    return web_scope_by_id(r, "id", "SELECT team_id FROM sops WHERE id = ?1 AND deleted_at IS NULL", team_id);
 }

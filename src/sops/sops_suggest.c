@@ -16,9 +16,7 @@ void sops_suggestion_json(JsonW *w, const SopSuggestion *s) {
     jw_obj_begin(w);
     jw_kint(w, "id", s->id);
     jw_kint(w, "sop_id", s->sop_id);
-    jw_key(w, "step_id");
-    if (s->step_id) jw_int(w, s->step_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "step_id", s->step_id);
     jw_kstr(w, "step_name", s->step_name);
     jw_kint(w, "author_id", s->author_id);
     jw_kstr(w, "author_name", s->author_name);
@@ -33,13 +31,9 @@ void sops_suggestion_json(JsonW *w, const SopSuggestion *s) {
 }
 
 static const char *suggestion_snapshot(Req *r, const SopSuggestion *s) {
-    Buf b = {0};
-    JsonW w;
-    jw_init(&w, &b);
-    sops_suggestion_json(&w, s);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
+    JsonText jt;
+    sops_suggestion_json(jw_text_begin(&jt), s);
+    return jw_text_end(&jt, r->arena);
 }
 
 /* ======================= queries ======================= */

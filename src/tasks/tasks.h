@@ -272,9 +272,8 @@ extern const RouteTable tasks_bulk_route_table;
 void tasks_ical_card(Req *r, const char *shown_token);
 /* GET /ical/{file}, POST/DELETE /api/v1/tasks/ical-token, POST /tasks/ical[/delete]. */
 extern const RouteTable tasks_ical_route_table;
-/* Route scope resolvers: {id} is a task; a new task's team from body/form. */
+/* Route scope resolvers: {id} is a task (a new task's: web_scope_new). */
 int tasks_scope_task(Req *r, int64_t *team_id);
-int tasks_scope_new(Req *r, int64_t *team_id);
 int tasks_scope_query_team(Req *r, int64_t *team_id);
 
 #endif

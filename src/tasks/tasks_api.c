@@ -165,17 +165,9 @@ static int tasks_api_list(Req *r) {
     bool more = n > limit;
     if (more) n = (int)limit;
     int64_t now = time_now_ms();
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) tasks_json(w, &rows[i], now);
-    jw_arr_end(w);
-    jw_key(w, "next_cursor");
-    if (more) jw_str(w, arena_printf(r->arena, "%lld", (long long)rows[n - 1].id));
-    else jw_null(w);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static int tasks_api_create(Req *r) {
@@ -224,15 +216,9 @@ static int tasks_api_comments(Req *r) {
     TaskComment *rows;
     int n;
     if (tasks_comments(r, id, &rows, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) tasks_comment_json(w, &rows[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int tasks_api_comment_add(Req *r) {
@@ -260,15 +246,9 @@ static int tasks_api_checklist(Req *r) {
     TaskCheckItem *rows;
     int n;
     if (tasks_checklist(r, id, &rows, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) tasks_check_json(w, &rows[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int tasks_api_check_add(Req *r) {
@@ -469,7 +449,7 @@ static int tasks_api_import(Req *r) {
 
 static const Route tasks_api_routes[] = {
     {"GET", "/api/v1/tasks", tasks_api_list, ACCESS_ANY_USER, NULL, 0, false},
-    {"POST", "/api/v1/tasks", tasks_api_create, ACCESS_WRITER | ACC_SCOPE_READ, tasks_scope_new, 0, false},
+    {"POST", "/api/v1/tasks", tasks_api_create, ACCESS_WRITER | ACC_SCOPE_READ, web_scope_new, 0, false},
     {"GET", "/api/v1/tasks/export.csv", tasks_api_export, ACCESS_ANY_USER, NULL, 0, false},
     {"POST", "/api/v1/tasks/import", tasks_api_import, ACCESS_WRITER | ACC_RAW_BODY, NULL, 4 << 20, false},
     {"GET", "/api/v1/tasks/responsibility", tasks_api_responsibility, ACCESS_TEAM_READ, tasks_scope_query_team, 0,

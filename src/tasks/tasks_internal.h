@@ -1,5 +1,5 @@
-/* tasks_internal.h — what the tasks module's own files share: the error and
- * audit-snapshot macros, day arithmetic, and the helpers one file defines for
+/* tasks_internal.h — what the tasks module's own files share: the error
+ * macros, day arithmetic, and the helpers one file defines for
  * the others (the rules in tasks_model.c, the stored links in tasks_links.c).
  * Included only by src/tasks/tasks_*.c; other modules include tasks.h.
  * Nothing here is part of the module's interface. */
@@ -12,20 +12,6 @@
  * transaction: req_fail_tx rolls back first). Evaluate to the status. */
 #define DB_FAIL(r)    req_fail((r), 503, NULL, "error.db_unavailable")
 #define TX_DB_FAIL(r) req_fail_tx((r), 503, NULL, "error.db_unavailable")
-
-/* Serialises through the streaming writer into arena memory (audit
- * snapshots): `stmt` writes to the JsonW *w in scope. */
-#define SNAPSHOT(r, stmt)                                                                                              \
-    ({                                                                                                                 \
-        Buf b_ = {0};                                                                                                  \
-        JsonW w_;                                                                                                      \
-        jw_init(&w_, &b_);                                                                                             \
-        JsonW *w = &w_;                                                                                                \
-        stmt;                                                                                                          \
-        char *s_ = arena_strdup((r)->arena, buf_cstr(&b_));                                                            \
-        buf_free(&b_);                                                                                                 \
-        s_;                                                                                                            \
-    })
 
 #define DAY_MS            ((int64_t)86400 * 1000)
 #define DISPLAY_OFFSET_MS ((int64_t)web_display_offset_min() * 60000) /* the display zone (web.h) */

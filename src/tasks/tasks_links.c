@@ -309,8 +309,9 @@ int tasks_comment_add(Req *r, int64_t task_id, const char *body, TaskComment *ou
     out->body = body;
     out->created_at = now;
     store_mentions(r, out->id, body, out);
-    const char *snap = SNAPSHOT(r, tasks_comment_json(w, out));
-    if (web_audit(r, "comment", "task", task_id, NULL, snap) != 0) {
+    JsonText jt;
+    tasks_comment_json(jw_text_begin(&jt), out);
+    if (web_audit(r, "comment", "task", task_id, NULL, jw_text_end(&jt, r->arena)) != 0) {
         db_rollback(r->db);
         return -1;
     }
@@ -337,7 +338,11 @@ static int check_get(Req *r, int64_t task_id, int64_t item_id, TaskCheckItem *c)
     return rc < 0 ? -1 : rc == DB_ROW ? 0 : 1;
 }
 
-static const char *check_snapshot(Req *r, const TaskCheckItem *c) { return SNAPSHOT(r, tasks_check_json(w, c)); }
+static const char *check_snapshot(Req *r, const TaskCheckItem *c) {
+    JsonText jt;
+    tasks_check_json(jw_text_begin(&jt), c);
+    return jw_text_end(&jt, r->arena);
+}
 
 int tasks_check_add(Req *r, int64_t task_id, const char *text, TaskCheckItem *out) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);

@@ -11,7 +11,11 @@
 #include "../goals/goals.h"
 #include "tasks_internal.h"
 
-char *tasks_snapshot(Req *r, const Task *t) { return SNAPSHOT(r, tasks_json(w, t, time_now_ms())); }
+char *tasks_snapshot(Req *r, const Task *t) {
+    JsonText jt;
+    tasks_json(jw_text_begin(&jt), t, time_now_ms());
+    return jw_text_end(&jt, r->arena);
+}
 
 /* ======================= values ======================= */
 
@@ -56,15 +60,9 @@ void tasks_json(JsonW *w, const Task *t, int64_t now_ms) {
     jw_ktime(w, "start_at", t->start_at);
     jw_ktime(w, "due_at", t->due_at);
     jw_kbool(w, "milestone", t->milestone);
-    jw_key(w, "parent_id");
-    if (t->parent_id) jw_int(w, t->parent_id);
-    else jw_null(w);
-    jw_key(w, "goal_id");
-    if (t->goal_id) jw_int(w, t->goal_id);
-    else jw_null(w);
-    jw_key(w, "key_result_id");
-    if (t->key_result_id) jw_int(w, t->key_result_id);
-    else jw_null(w);
+    jw_kid_or_null(w, "parent_id", t->parent_id);
+    jw_kid_or_null(w, "goal_id", t->goal_id);
+    jw_kid_or_null(w, "key_result_id", t->key_result_id);
     jw_key(w, "tags");
     jw_arr_begin(w);
     for (const char *p = t->tags ? t->tags + 1 : ""; *p;) {
@@ -661,46 +659,7 @@ int tasks_kr_sync(Req *r, int64_t kr_id) {
 /* ======================= scope resolvers ======================= */
 
 int tasks_scope_task(Req *r, int64_t *team_id) {
-    int64_t id;
-    if (req_path_id(r, "id", &id) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT team_id FROM tasks WHERE id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) *team_id = db_col_int(st, 0);
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail(r, 404, NULL, "error.not_found");
-    return 0;
-}
-
-/* A new task's team: team_id of the body/form, else the owner's team, else
- * the caller's team; admins without a team see "everything" (-1). */
-int tasks_scope_new(Req *r, int64_t *team_id) {
-    int64_t team = 0, owner = 0;
-    if (r->is_api) {
-        json_t *v = json_object_get(req_json(r), "team_id");
-        team = json_is_integer(v) ? json_integer_value(v) : 0;
-        v = json_object_get(req_json(r), "owner_id");
-        owner = json_is_integer(v) ? json_integer_value(v) : 0;
-    } else {
-        const char *s = req_form(r, "team_id");
-        team = s && *s ? strtoll(s, NULL, 10) : 0;
-        s = req_form(r, "owner_id");
-        owner = s && *s ? strtoll(s, NULL, 10) : 0;
-    }
-    if (team > 0) {
-        if (!web_team_path(r, team)) return req_fail(r, 422, "team_id", "error.team_unknown");
-        *team_id = team;
-        return 0;
-    }
-    if (owner > 0 && tasks_active_person(r, owner, &team) == 0) {
-        *team_id = team;
-        return 0;
-    }
-    *team_id = r->who && r->who->team_id ? r->who->team_id : -1;
-    return 0;
+    return web_scope_by_id(r, "id", "SELECT team_id FROM tasks WHERE id = ?1 AND deleted_at IS NULL", team_id);
 }
 
 int tasks_scope_query_team(Req *r, int64_t *team_id) {

@@ -804,7 +804,7 @@ static int tasks_page_responsibility(Req *r) {
 
 static const Route tasks_page_routes[] = {
     {"GET", "/tasks", tasks_page_list, ACCESS_ANY_USER, NULL, 0, false},
-    {"POST", "/tasks", tasks_page_create, ACCESS_WRITER | ACC_SCOPE_READ, tasks_scope_new, 0, false},
+    {"POST", "/tasks", tasks_page_create, ACCESS_WRITER | ACC_SCOPE_READ, web_scope_new, 0, false},
     {"GET", "/tasks/board", tasks_page_board, ACCESS_ANY_USER, NULL, 0, false},
     {"GET", "/tasks/responsibility", tasks_page_responsibility, ACCESS_ANY_USER, NULL, 0, false},
     {"GET", "/tasks/{id}", tasks_page_show, ACCESS_TEAM_READ, tasks_scope_task, 0, false},

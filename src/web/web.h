@@ -159,6 +159,20 @@ bool web_can_manage_team(Req *r, int64_t team_id);
 /* Team path ('/1/5/') of a live team, or NULL. Arena memory. */
 const char *web_team_path(Req *r, int64_t team_id);
 
+/* ---- scope resolvers (the ScopeFn steps modules share) ---- */
+/* Team of the record named by the {param} path parameter: sql is a string
+ * literal (scripts/lint checks it) selecting the team with ?1 = that id, e.g.
+ * "SELECT team_id FROM tasks WHERE id = ?1 AND deleted_at IS NULL". 0 with
+ * *team_id set; 404 when the parameter is malformed or no row matches, 503
+ * on a database error (recorded with req_fail). */
+int web_scope_by_id(Req *r, const char *param, const char *sql, int64_t *team_id);
+/* Team of a record being created: "team_id" of the JSON body (API) or form
+ * (pages) when positive (422 naming team_id when that team does not exist),
+ * else the team of the active person "owner_id" names, else the caller's
+ * team; admins without a team get -1 ("everything"). Malformed values are
+ * left for the handler to refuse. 0 or the recorded error. */
+int web_scope_new(Req *r, int64_t *team_id);
+
 /* ---- output ---- */
 /* A JSON writer on the response body. */
 JsonW *res_json(Req *r);
@@ -168,6 +182,12 @@ void res_set_cookie(Req *r, const char *cookie);
 /* Sends the body built so far with status and content type. */
 int res_send(Req *r, int status, const char *content_type);
 int res_json_send(Req *r, int status);
+/* A list response {"items": [...], "next_cursor": "<id>"|null}:
+ * res_list_begin opens it and returns the writer positioned in the items
+ * array; res_list_send closes it with next_cursor = last_id as a string when
+ * `more` (null otherwise) and sends it with status 200. */
+JsonW *res_list_begin(Req *r);
+int res_list_send(Req *r, bool more, int64_t last_id);
 /* ETag of a versioned record: W/"<entity>-<id>-<version>" is not needed:
  * the version alone is exact per URL. Sets the header. */
 void res_etag(Req *r, int64_t version);

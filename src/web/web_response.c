@@ -1,5 +1,6 @@
 /* web_response.c — response builders: JSON writer on the body, headers,
  * ETags, redirects, security headers on every HTML response. */
+#include <stdio.h>
 #include <string.h>
 
 #include "web_internal.h"
@@ -50,6 +51,29 @@ int res_send(Req *r, int status, const char *content_type) {
 }
 
 int res_json_send(Req *r, int status) { return res_send(r, status, "application/json"); }
+
+JsonW *res_list_begin(Req *r) {
+    JsonW *w = res_json(r);
+    jw_obj_begin(w);
+    jw_key(w, "items");
+    jw_arr_begin(w);
+    return w;
+}
+
+int res_list_send(Req *r, bool more, int64_t last_id) {
+    JsonW *w = res_json(r);
+    jw_arr_end(w);
+    jw_key(w, "next_cursor");
+    if (more) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)last_id);
+        jw_str(w, id);
+    } else {
+        jw_null(w);
+    }
+    jw_obj_end(w);
+    return res_json_send(r, 200);
+}
 
 void res_etag(Req *r, int64_t version) {
     res_header(r, "ETag", arena_printf(r->arena, "\"%lld\"", (long long)version));

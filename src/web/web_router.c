@@ -144,6 +144,61 @@ bool web_can_manage_team(Req *r, int64_t team_id) {
     return path_within(web_team_path(r, team_id), w->team_path);
 }
 
+/* ---------- scope resolvers' shared steps ---------- */
+
+static int scope_db_fail(Req *r) { return req_fail(r, 503, NULL, "error.db_unavailable"); }
+
+int web_scope_by_id(Req *r, const char *param, const char *sql, int64_t *team_id) {
+    int64_t id;
+    if (req_path_id(r, param, &id) != 0) return -1;
+    DbStmt *st;
+    if (db_prepare(r->db, sql, &st) != DB_OK) return scope_db_fail(r);
+    db_bind_int(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) *team_id = db_col_int(st, 0);
+    db_finalize(st);
+    if (rc < 0) return scope_db_fail(r);
+    if (rc != DB_ROW) return req_fail(r, 404, NULL, "error.not_found");
+    return 0;
+}
+
+/* An id-valued field of the JSON body (API) or the form (pages); 0 when
+ * absent or not an integer: the handler validates it properly later. */
+static int64_t body_or_form_id(Req *r, const char *key) {
+    if (r->is_api) {
+        json_t *v = json_object_get(req_json(r), key);
+        return json_is_integer(v) ? json_integer_value(v) : 0;
+    }
+    const char *s = req_form(r, key);
+    return s && *s ? strtoll(s, NULL, 10) : 0;
+}
+
+int web_scope_new(Req *r, int64_t *team_id) {
+    int64_t team = body_or_form_id(r, "team_id"), owner = body_or_form_id(r, "owner_id");
+    if (team > 0) {
+        if (!web_team_path(r, team)) return req_fail(r, 422, "team_id", "error.team_unknown");
+        *team_id = team;
+        return 0;
+    }
+    if (owner > 0) {
+        /* A database error here falls back to the caller's team: the
+         * handler's own owner check reports it. */
+        DbStmt *st;
+        if (db_prepare(r->db, "SELECT team_id FROM users WHERE id = ?1 AND disabled = 0 AND deleted_at IS NULL", &st) ==
+            DB_OK) {
+            db_bind_int(st, 1, owner);
+            team = db_step(st) == DB_ROW && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
+            db_finalize(st);
+            if (team) {
+                *team_id = team;
+                return 0;
+            }
+        }
+    }
+    *team_id = r->who && r->who->team_id ? r->who->team_id : -1;
+    return 0;
+}
+
 static bool is_unsafe(const char *method) {
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }

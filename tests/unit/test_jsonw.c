@@ -1,7 +1,7 @@
 /* test_jsonw.c — the streaming JSON writer: RFC 8259 escaping (quotes,
  * backslash, control characters, U+2028/2029), commas in nested objects and
- * arrays, numbers (shortest round-trip doubles, int64 limits), null and
- * times. Every document written is also parsed back with jansson. */
+ * arrays, numbers (shortest round-trip doubles, int64 limits), null, times,
+ * optional ids and texts built into arena memory. Every document written is also parsed back with jansson. */
 #include "unit.h"
 
 #include <jansson.h>
@@ -236,6 +236,38 @@ static void test_jsonw_time_writes_iso_utc_and_zero_as_null(void **state) {
     json_decref(parse(f));
 }
 
+static void test_jsonw_kid_or_null_writes_zero_as_null(void **state) {
+    Fixture *f = *state;
+    JsonW *w = &f->w;
+    jw_obj_begin(w);
+    jw_kid_or_null(w, "parent_id", 42);
+    jw_kid_or_null(w, "goal_id", 0);
+    jw_kid_or_null(w, "big", INT64_MAX);
+    jw_obj_end(w);
+    assert_string_equal(text(f), "{\"parent_id\":42,\"goal_id\":null,\"big\":9223372036854775807}");
+    json_decref(parse(f));
+}
+
+static void test_jsonw_text_copies_the_document_into_the_arena(void **state) {
+    (void)state;
+    Arena *a = arena_new();
+    JsonText t;
+    JsonW *w = jw_text_begin(&t);
+    jw_obj_begin(w);
+    jw_kstr(w, "title", "Q\"3");
+    jw_kid_or_null(w, "owner_id", 0);
+    jw_obj_end(w);
+    char *s = jw_text_end(&t, a);
+    assert_string_equal(s, "{\"title\":\"Q\\\"3\",\"owner_id\":null}");
+    assert_null(t.buf.data); /* the scratch buffer was freed */
+    /* Nothing written: an empty string, not NULL (web_audit takes NULL as "no snapshot"). */
+    jw_text_begin(&t);
+    s = jw_text_end(&t, a);
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    arena_free(a);
+}
+
 static void test_json_escape_into_writes_body_without_quotes(void **state) {
     (void)state;
     Buf b = {0};
@@ -258,6 +290,8 @@ int main(void) {
         T(test_jsonw_places_commas_in_nested_structures),
         T(test_jsonw_array_of_objects_like_a_list_response),
         T(test_jsonw_nesting_to_the_documented_limit_stays_valid),
+        T(test_jsonw_kid_or_null_writes_zero_as_null),
+        T(test_jsonw_text_copies_the_document_into_the_arena),
         T(test_jsonw_writes_int64_limits),
         T(test_jsonw_writes_shortest_round_trip_doubles),
         T(test_jsonw_doubles_round_trip_exactly),
