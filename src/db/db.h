@@ -51,6 +51,10 @@ int db_column_count(DbStmt *st);
 bool db_col_null(DbStmt *st, int col);
 int64_t db_col_int(DbStmt *st, int col);
 double db_col_double(DbStmt *st, int col);
+/* The value of a nullable number column: true with *out set, or false with
+ * *out = 0 for SQL NULL. One call instead of db_col_null + db_col_double
+ * (SQLite: one library call unless the value is 0). */
+bool db_col_double_opt(DbStmt *st, int col, double *out);
 /* NULL for SQL NULL; valid until the next db_step or db_finalize. */
 const char *db_col_text(DbStmt *st, int col);
 void db_finalize(DbStmt *st);
@@ -81,7 +85,10 @@ int db_migration_count(void);
 /* SQLite online backup / nothing on PostgreSQL (use pg_dump). */
 int db_backup(Db *db, const char *dest_path, char *err, size_t err_len);
 
-/* Nanoseconds this connection spent inside the database (metrics). */
+/* Nanoseconds this connection spent inside the database (metrics): prepare,
+ * transactions and the first 16 steps of a statement are timed; after those,
+ * one step in 16 is timed and counts for the 16 (two clock reads a row cost
+ * more than reading a row of a long scan). */
 int64_t db_time_ns(const Db *db);
 /* Process-wide count of open connections (metrics). */
 int64_t db_open_connections(void);

@@ -29,6 +29,9 @@ typedef struct DbOps {
     int (*copy_begin)(Db *db, const char *copy_sql);
     int (*copy_data)(Db *db, const char *data, size_t n);
     int (*copy_end)(Db *db, bool abort);
+    /* *out = the value and true; 0 and false for SQL NULL (one call where
+     * db_col_null + db_col_double were two: roll-ups read thousands of rows). */
+    bool (*col_double_opt)(DbStmt *st, int col, double *out);
 } DbOps;
 
 /* Common head of every backend's connection struct. */
@@ -43,6 +46,7 @@ struct Db {
 /* Common head of every backend's statement struct. */
 struct DbStmt {
     Db *db;
+    uint32_t n_steps; /* db_step calls since db_prepare (db_core.c samples their timing) */
 };
 
 int db_sqlite_open(const char *path, Db **out, char *err, size_t err_len);

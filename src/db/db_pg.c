@@ -150,6 +150,11 @@ static double pg_col_double(DbStmt *st, int col) {
     const char *v = pg_col_text(st, col);
     return v ? strtod(v, NULL) : 0.0;
 }
+static bool pg_col_double_opt(DbStmt *st, int col, double *out) {
+    const char *v = pg_col_text(st, col);
+    *out = v ? strtod(v, NULL) : 0.0;
+    return v != NULL;
+}
 
 static void pg_finalize(DbStmt *st) {
     PgStmt *s = (PgStmt *)st;
@@ -213,10 +218,10 @@ static int pg_copy_end(Db *db, bool abort) {
 }
 
 static const DbOps pg_ops = {
-    pg_close,     pg_exec,       pg_prepare,      pg_bind_int,   pg_bind_double, pg_bind_text,
-    pg_bind_null, pg_step,       pg_column_count, pg_col_null,   pg_col_int,     pg_col_double,
-    pg_col_text,  pg_finalize,   pg_begin_write,  pg_begin_read, pg_commit,      pg_rollback,
-    pg_backup,    pg_copy_begin, pg_copy_data,    pg_copy_end,
+    pg_close,     pg_exec,       pg_prepare,      pg_bind_int,   pg_bind_double,    pg_bind_text,
+    pg_bind_null, pg_step,       pg_column_count, pg_col_null,   pg_col_int,        pg_col_double,
+    pg_col_text,  pg_finalize,   pg_begin_write,  pg_begin_read, pg_commit,         pg_rollback,
+    pg_backup,    pg_copy_begin, pg_copy_data,    pg_copy_end,   pg_col_double_opt,
 };
 
 int db_pg_open(const char *conninfo, Db **out, char *err, size_t err_len) {

@@ -485,6 +485,15 @@ static int sq_column_count(DbStmt *st) { return sqlite3_column_count(((SqStmt *)
 static bool sq_col_null(DbStmt *st, int col) { return sqlite3_column_type(((SqStmt *)st)->st, col) == SQLITE_NULL; }
 static int64_t sq_col_int(DbStmt *st, int col) { return sqlite3_column_int64(((SqStmt *)st)->st, col); }
 static double sq_col_double(DbStmt *st, int col) { return sqlite3_column_double(((SqStmt *)st)->st, col); }
+/* One column lookup for type and value. The value is "unprotected", which
+ * the value interfaces accept on a connection in the multi-thread mode
+ * (SQLITE_OPEN_NOMUTEX, as both of ours are): no mutex guards it anyway. */
+static bool sq_col_double_opt(DbStmt *st, int col, double *out) {
+    sqlite3_value *v = sqlite3_column_value(((SqStmt *)st)->st, col);
+    bool has = sqlite3_value_type(v) != SQLITE_NULL;
+    *out = has ? sqlite3_value_double(v) : 0.0;
+    return has;
+}
 static const char *sq_col_text(DbStmt *st, int col) {
     return (const char *)sqlite3_column_text(((SqStmt *)st)->st, col);
 }
@@ -652,10 +661,10 @@ static int sq_backup(Db *db, const char *dest, char *err, size_t err_len) {
 }
 
 static const DbOps sqlite_ops = {
-    sq_close,       sq_exec,         sq_prepare,  sq_bind_int, sq_bind_double, sq_bind_text, sq_bind_null,
-    sq_step,        sq_column_count, sq_col_null, sq_col_int,  sq_col_double,  sq_col_text,  sq_finalize,
-    sq_begin_write, sq_begin_read,   sq_commit,   sq_rollback, sq_backup,      NULL,         NULL,
-    NULL,
+    sq_close,       sq_exec,           sq_prepare,  sq_bind_int, sq_bind_double, sq_bind_text, sq_bind_null,
+    sq_step,        sq_column_count,   sq_col_null, sq_col_int,  sq_col_double,  sq_col_text,  sq_finalize,
+    sq_begin_write, sq_begin_read,     sq_commit,   sq_rollback, sq_backup,      NULL,         NULL,
+    NULL,           sq_col_double_opt,
 };
 
 int db_sqlite_open(const char *path, Db **out, char *err, size_t err_len) {

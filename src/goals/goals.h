@@ -112,8 +112,10 @@ typedef struct GoalFilter {
  * by id, with progress computed (KRs not loaded). Arena memory. */
 int goals_list(Req *r, const GoalFilter *f, Goal **out, int *n);
 /* Every goal the caller may read in tree order (parents before children,
- * siblings by id), each with depth in *depths: the /goals page. */
-int goals_tree(Req *r, const GoalFilter *f, Goal **out, int **depths, int *n);
+ * siblings by id), each with depth in *depths: the /goals page. The first
+ * 2,000 goals by id; descriptions are not loaded (NULL). Arena memory (the
+ * goals once, *out points at them in tree order). */
+int goals_tree(Req *r, const GoalFilter *f, const Goal ***out, int **depths, int *n);
 /* 0 with *g filled (KRs loaded, progress computed), 1 when not found, <0 on error. */
 int goals_get(Req *r, int64_t id, Goal *g);
 /* Create / update / soft-delete: validate, write and audit in one transaction.

@@ -203,17 +203,9 @@ static int goals_api_list(Req *r) {
     if (goals_list(r, &f, &rows, &n) != 0) return -1;
     bool more = n > limit;
     if (more) n = (int)limit;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) goals_json(w, &rows[i], NULL, 0);
-    jw_arr_end(w);
-    jw_key(w, "next_cursor");
-    if (more) jw_str(w, arena_printf(r->arena, "%lld", (long long)rows[n - 1].id));
-    else jw_null(w);
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, more, n ? rows[n - 1].id : 0);
 }
 
 static int reply_goal(Req *r, const Goal *g, int status) {
@@ -317,15 +309,9 @@ static int goals_api_checkins_list(Req *r) {
     GoalCheckin *rows;
     int n;
     if (goals_checkins_list(r, id, &rows, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) goals_checkin_json(w, &rows[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int goals_api_checkins_create(Req *r) {
@@ -356,15 +342,9 @@ static int goals_api_checkpoints_list(Req *r) {
     GoalCheckpoint *rows;
     int n;
     if (goals_checkpoints_list(r, id, &rows, &n) != 0) return -1;
-    JsonW *w = res_json(r);
-    jw_obj_begin(w);
-    jw_key(w, "items");
-    jw_arr_begin(w);
+    JsonW *w = res_list_begin(r);
     for (int i = 0; i < n; i++) goals_checkpoint_json(w, &rows[i]);
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    return res_json_send(r, 200);
+    return res_list_send(r, false, 0);
 }
 
 static int goals_api_checkpoints_create(Req *r) {

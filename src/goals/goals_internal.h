@@ -14,19 +14,11 @@
 #define DB_FAIL(r)    req_fail((r), 503, NULL, "error.db_unavailable")
 #define TX_DB_FAIL(r) req_fail_tx((r), 503, NULL, "error.db_unavailable")
 
-/* Serialises through the streaming writer into arena memory (audit
- * snapshots): `stmt` writes to the JsonW *w in scope. */
-#define SNAPSHOT(r, stmt)                                                                                              \
-    ({                                                                                                                 \
-        Buf b_ = {0};                                                                                                  \
-        JsonW w_;                                                                                                      \
-        jw_init(&w_, &b_);                                                                                             \
-        JsonW *w = &w_;                                                                                                \
-        stmt;                                                                                                          \
-        char *s_ = arena_strdup((r)->arena, buf_cstr(&b_));                                                            \
-        buf_free(&b_);                                                                                                 \
-        s_;                                                                                                            \
-    })
+/* Audit snapshots: a record's JSON as arena text (goals_model.c). */
+const char *goals_goal_text(Req *r, const Goal *g);
+const char *goals_kr_text(Req *r, const GoalKr *k);
+const char *goals_checkin_text(Req *r, const GoalCheckin *c);
+const char *goals_checkpoint_text(Req *r, const GoalCheckpoint *c);
 
 /* The columns goals_kr_from_row() reads, in its order (alias k). */
 #define KR_COLS                                                                                                        \

@@ -164,7 +164,7 @@ int goals_kr_create(Req *r, int64_t goal_id, const GoalKrInput *in, GoalKr *out)
     if (n >= GOALS_MAX_KRS) return req_fail_tx(r, 422, "key_results", "goals.error.too_many_krs");
     if (goals_kr_insert(r, goal_id, &k) != 0) return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, k.id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "create", "key_result", out->id, NULL, SNAPSHOT(r, goals_kr_json(w, out)));
+    return goals_audit_commit(r, "create", "key_result", out->id, NULL, goals_kr_text(r, out));
 }
 
 int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_version, const GoalKrInput *in,
@@ -218,8 +218,7 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     if (jumped && goals_checkin_insert(r, goal_id, kr_id, k.current, "on_track", NULL, true, time_now_ms()) == 0)
         return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, kr_id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "update", "key_result", kr_id, SNAPSHOT(r, goals_kr_json(w, &before)),
-                              SNAPSHOT(r, goals_kr_json(w, out)));
+    return goals_audit_commit(r, "update", "key_result", kr_id, goals_kr_text(r, &before), goals_kr_text(r, out));
 }
 
 int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_version) {
@@ -243,5 +242,5 @@ int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    return goals_audit_commit(r, "delete", "key_result", kr_id, SNAPSHOT(r, goals_kr_json(w, &before)), NULL);
+    return goals_audit_commit(r, "delete", "key_result", kr_id, goals_kr_text(r, &before), NULL);
 }

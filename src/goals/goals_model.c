@@ -98,41 +98,63 @@ int goals_parse_period(const char *s, int64_t *from_ms, int64_t *to_ms) {
     "g.id, g.parent_id, g.level, g.title, g.description, g.owner_id, u.name, g.team_id, t.name, g.period,"             \
     " g.start_at, g.end_at, g.status, g.version, g.created_at, g.updated_at"
 #define GOAL_FROM " FROM goals g JOIN users u ON u.id = g.owner_id LEFT JOIN teams t ON t.id = g.team_id"
+/* GOAL_COLS for the tree, which never shows a description: NULL in its place. */
+#define GOAL_TREE_COLS                                                                                                 \
+    "g.id, g.parent_id, g.level, g.title, NULL, g.owner_id, u.name, g.team_id, t.name, g.period,"                      \
+    " g.start_at, g.end_at, g.status, g.version, g.created_at, g.updated_at"
+/* The filters of goals_list() and goals_tree() (after GOAL_FROM). */
+#define GOAL_FILTER                                                                                                    \
+    " WHERE g.deleted_at IS NULL AND g.id > ?1"                                                                        \
+    " AND (?2 = 1 OR g.team_id IS NULL OR t.path LIKE ?3 || '%' OR ?3 LIKE t.path || '%')"                             \
+    " AND (CAST(?4 AS TEXT) IS NULL OR t.path LIKE ?4 || '%') AND (?5 = 0 OR g.owner_id = ?5)"                         \
+    " AND (CAST(?6 AS TEXT) IS NULL OR g.status = ?6) AND (CAST(?7 AS TEXT) IS NULL OR g.level = ?7)"                  \
+    " AND (?8 = 0 OR g.end_at >= ?8) AND (?9 = 0 OR g.start_at < ?9)"                                                  \
+    " ORDER BY g.id LIMIT ?10"
+
+/* s as one of the literals in known (NULL-terminated) when it is one — the
+ * columns the schema's CHECKs restrict, read for thousands of tree rows —
+ * else an arena copy. */
+static const char *known_text(Req *r, const char *s, const char *const *known) {
+    if (!s) return NULL;
+    for (; *known; known++)
+        if (strcmp(s, *known) == 0) return *known;
+    return arena_strdup(r->arena, s);
+}
+
+static const char *const goal_levels[] = {"company", "team", "person", NULL};
+static const char *const goal_periods[] = {"quarter", "month", "custom", NULL};
+static const char *const goal_statuses[] = {"active", "closed", NULL};
 
 static void goal_from_row(Req *r, DbStmt *st, Goal *g) {
     memset(g, 0, sizeof *g);
     g->id = db_col_int(st, 0);
-    g->parent_id = db_col_null(st, 1) ? 0 : db_col_int(st, 1);
-    g->level = arena_strdup(r->arena, db_col_text(st, 2));
+    g->parent_id = db_col_int(st, 1); /* NULL reads 0: none */
+    g->level = known_text(r, db_col_text(st, 2), goal_levels);
     g->title = arena_strdup(r->arena, db_col_text(st, 3));
     g->description = arena_strdup(r->arena, db_col_text(st, 4));
     g->owner_id = db_col_int(st, 5);
     g->owner_name = arena_strdup(r->arena, db_col_text(st, 6));
-    g->team_id = db_col_null(st, 7) ? 0 : db_col_int(st, 7);
+    g->team_id = db_col_int(st, 7);
     g->team_name = arena_strdup(r->arena, db_col_text(st, 8));
-    g->period = arena_strdup(r->arena, db_col_text(st, 9));
+    g->period = known_text(r, db_col_text(st, 9), goal_periods);
     g->start_at = db_col_int(st, 10);
     g->end_at = db_col_int(st, 11);
-    g->status = arena_strdup(r->arena, db_col_text(st, 12));
+    g->status = known_text(r, db_col_text(st, 12), goal_statuses);
     g->version = db_col_int(st, 13);
     g->created_at = db_col_int(st, 14);
     g->updated_at = db_col_int(st, 15);
 }
 
-static int load_goals(Req *r, const GoalFilter *f, Goal **out, int *n) {
+/* The goals of filter f in id order with their progress; tree: without
+ * descriptions (NULL). */
+static int load_goals(Req *r, const GoalFilter *f, bool tree, Goal **out, int *n) {
     const char *team_path = NULL;
     if (f->team_id && !(team_path = web_team_path(r, f->team_id)))
         return req_fail(r, 400, "team_id", "error.team_unknown");
     DbStmt *st;
-    if (db_prepare(r->db,
-                   "SELECT " GOAL_COLS GOAL_FROM " WHERE g.deleted_at IS NULL AND g.id > ?1"
-                   " AND (?2 = 1 OR g.team_id IS NULL OR t.path LIKE ?3 || '%' OR ?3 LIKE t.path || '%')"
-                   " AND (CAST(?4 AS TEXT) IS NULL OR t.path LIKE ?4 || '%') AND (?5 = 0 OR g.owner_id = ?5)"
-                   " AND (CAST(?6 AS TEXT) IS NULL OR g.status = ?6) AND (CAST(?7 AS TEXT) IS NULL OR g.level = ?7)"
-                   " AND (?8 = 0 OR g.end_at >= ?8) AND (?9 = 0 OR g.start_at < ?9)"
-                   " ORDER BY g.id LIMIT ?10",
-                   &st) != DB_OK)
-        return DB_FAIL(r);
+    int prc = tree ? db_prepare(r->db, "SELECT " GOAL_TREE_COLS GOAL_FROM GOAL_FILTER, &st)
+                   : db_prepare(r->db, "SELECT " GOAL_COLS GOAL_FROM GOAL_FILTER, &st);
+    if (prc != DB_OK) return DB_FAIL(r);
     db_bind_int(st, 1, f->after_id);
     db_bind_int(st, 2, is_admin(r) ? 1 : 0);
     db_bind_text(st, 3, caller_path(r));
@@ -154,14 +176,14 @@ static int load_goals(Req *r, const GoalFilter *f, Goal **out, int *n) {
     return 0;
 }
 
-int goals_list(Req *r, const GoalFilter *f, Goal **out, int *n) { return load_goals(r, f, out, n); }
+int goals_list(Req *r, const GoalFilter *f, Goal **out, int *n) { return load_goals(r, f, false, out, n); }
 
 /* Depth first from each root, children in id order; `used` stops cycles. */
-static void tree_walk(const Goal *all, const int *first_child, const int *next, int i, Goal *out, int *depths, int *k,
-                      int depth, bool *used) {
+static void tree_walk(const Goal *all, const int *first_child, const int *next, int i, const Goal **out, int *depths,
+                      int *k, int depth, bool *used) {
     used[i] = true;
     depths[*k] = depth;
-    out[(*k)++] = all[i];
+    out[(*k)++] = &all[i];
     for (int c = first_child[i]; c >= 0; c = next[c])
         if (!used[c]) tree_walk(all, first_child, next, c, out, depths, k, depth + 1, used);
 }
@@ -178,12 +200,12 @@ static int goal_index(const Goal *all, int n, int64_t id) {
     return -1;
 }
 
-int goals_tree(Req *r, const GoalFilter *f, Goal **out, int **depths, int *n) {
+int goals_tree(Req *r, const GoalFilter *f, const Goal ***out, int **depths, int *n) {
     Goal *all;
     int count;
     GoalFilter ff = *f;
     ff.limit = 2000;
-    if (load_goals(r, &ff, &all, &count) != 0) return -1;
+    if (load_goals(r, &ff, true, &all, &count) != 0) return -1;
     /* A root is a goal whose parent is not in the (filtered, readable) set;
      * children are linked in id order (built backwards, pushed in front). */
     bool *used = arena_alloc(r->arena, (size_t)count + 1);
@@ -200,7 +222,7 @@ int goals_tree(Req *r, const GoalFilter *f, Goal **out, int **depths, int *n) {
         next[i] = first_child[parent[i]];
         first_child[parent[i]] = i;
     }
-    Goal *ordered = arena_alloc(r->arena, sizeof *ordered * (size_t)(count + 1));
+    const Goal **ordered = arena_alloc(r->arena, sizeof *ordered * (size_t)(count + 1));
     int *d = arena_alloc(r->arena, sizeof *d * (size_t)(count + 1));
     int k = 0;
     for (int i = 0; i < count; i++)
@@ -263,17 +285,10 @@ bool goals_can_checkin(Req *r, const Goal *g) {
 }
 
 int goals_scope(Req *r, int64_t *team_id) {
-    int64_t id;
-    if (req_path_id(r, "id", &id) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db, "SELECT COALESCE(team_id, 0) FROM goals WHERE id = ?1 AND deleted_at IS NULL", &st) != DB_OK)
-        return DB_FAIL(r);
-    db_bind_int(st, 1, id);
-    int rc = db_step(st);
-    int64_t team = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finalize(st);
-    if (rc < 0) return DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail(r, 404, NULL, "error.not_found");
+    int64_t team;
+    if (web_scope_by_id(r, "id", "SELECT COALESCE(team_id, 0) FROM goals WHERE id = ?1 AND deleted_at IS NULL",
+                        &team) != 0)
+        return -1;
     /* A company goal belongs to no team and everyone reads it: the caller's
      * own team stands in (admins without a team pass any check). */
     if (!team || (!web_can_read_team(r, team) && goals_team_readable(r, team)))
@@ -376,7 +391,26 @@ static int check_goal(Req *r, Goal *g, bool end_given) {
     return 0;
 }
 
-static void goal_snapshot(JsonW *w, const Goal *g) { goals_json(w, g, NULL, 0); }
+const char *goals_goal_text(Req *r, const Goal *g) {
+    JsonText t;
+    goals_json(jw_text_begin(&t), g, NULL, 0);
+    return jw_text_end(&t, r->arena);
+}
+const char *goals_kr_text(Req *r, const GoalKr *k) {
+    JsonText t;
+    goals_kr_json(jw_text_begin(&t), k);
+    return jw_text_end(&t, r->arena);
+}
+const char *goals_checkin_text(Req *r, const GoalCheckin *c) {
+    JsonText t;
+    goals_checkin_json(jw_text_begin(&t), c);
+    return jw_text_end(&t, r->arena);
+}
+const char *goals_checkpoint_text(Req *r, const GoalCheckpoint *c) {
+    JsonText t;
+    goals_checkpoint_json(jw_text_begin(&t), c);
+    return jw_text_end(&t, r->arena);
+}
 
 int goals_create(Req *r, const GoalInput *in, Goal *out) {
     Goal g = {0};
@@ -424,7 +458,7 @@ int goals_create(Req *r, const GoalInput *in, Goal *out) {
     for (int i = 0; i < in->n_krs; i++)
         if (goals_kr_insert(r, id, &krs[i]) != 0) return TX_DB_FAIL(r);
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "create", "goal", id, NULL, SNAPSHOT(r, goal_snapshot(w, out)));
+    return goals_audit_commit(r, "create", "goal", id, NULL, goals_goal_text(r, out));
 }
 int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *in, Goal *out) {
     if (in->has_status && strcmp(in->status, "active") != 0 && strcmp(in->status, "closed") != 0)
@@ -480,8 +514,7 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
     if (strcmp(before.status, "closed") == 0 && strcmp(g.status, "active") == 0 && goals_kr_catch_up(r, &before) != 0)
         return TX_DB_FAIL(r);
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "update", "goal", id, SNAPSHOT(r, goal_snapshot(w, &before)),
-                              SNAPSHOT(r, goal_snapshot(w, out)));
+    return goals_audit_commit(r, "update", "goal", id, goals_goal_text(r, &before), goals_goal_text(r, out));
 }
 
 int goals_delete(Req *r, int64_t id, int64_t expected_version) {
@@ -511,7 +544,7 @@ int goals_delete(Req *r, int64_t id, int64_t expected_version) {
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    return goals_audit_commit(r, "delete", "goal", id, SNAPSHOT(r, goal_snapshot(w, &before)), NULL);
+    return goals_audit_commit(r, "delete", "goal", id, goals_goal_text(r, &before), NULL);
 }
 
 /* Opens the write transaction and loads the goal the caller must be able to edit. */
@@ -526,12 +559,6 @@ int goals_begin_edit(Req *r, int64_t goal_id, Goal *g, bool checkin) {
 }
 
 /* ======================= JSON ======================= */
-
-static void jw_kid(JsonW *w, const char *k, int64_t id) {
-    jw_key(w, k);
-    if (id) jw_int(w, id);
-    else jw_null(w);
-}
 
 static void jw_kopt(JsonW *w, const char *k, bool has, double v) {
     jw_key(w, k);
@@ -581,13 +608,13 @@ void goals_kr_json(JsonW *w, const GoalKr *k) {
 void goals_json(JsonW *w, const Goal *g, const SmartWarning *smart, int n_smart) {
     jw_obj_begin(w);
     jw_kint(w, "id", g->id);
-    jw_kid(w, "parent_id", g->parent_id);
+    jw_kid_or_null(w, "parent_id", g->parent_id);
     jw_kstr(w, "level", g->level);
     jw_kstr(w, "title", g->title);
     jw_kstr(w, "description", g->description);
     jw_kint(w, "owner_id", g->owner_id);
     jw_kstr(w, "owner_name", g->owner_name);
-    jw_kid(w, "team_id", g->team_id);
+    jw_kid_or_null(w, "team_id", g->team_id);
     jw_kstr(w, "team_name", g->team_id ? g->team_name : NULL);
     jw_kstr(w, "period", g->period);
     jw_kdate(w, "start_date", g->start_at);
@@ -629,7 +656,7 @@ void goals_checkin_json(JsonW *w, const GoalCheckin *c) {
     jw_double(w, c->value);
     jw_kstr(w, "confidence", c->confidence);
     jw_kstr(w, "note", c->note);
-    jw_kid(w, "user_id", c->user_id);
+    jw_kid_or_null(w, "user_id", c->user_id);
     jw_kstr(w, "user_name", c->user_name);
     jw_kbool(w, "automatic", c->automatic);
     jw_ktime(w, "created_at", c->created_at);

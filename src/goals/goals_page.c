@@ -248,7 +248,7 @@ static int goals_page_index(Req *r) {
     if (period && *period && goals_parse_period(period, &f.from_ms, &f.to_ms) != 0)
         req_error(r, "period", "goals.error.period_filter");
     if (f.team_id && !web_can_read_team(r, f.team_id)) f.team_id = 0;
-    Goal *goals;
+    const Goal **goals;
     int *depths, n = 0;
     bool ok = goals_tree(r, &f, &goals, &depths, &n) == 0;
     page_begin(r, T(r, "nav.goals"), "nav.goals");
@@ -285,7 +285,7 @@ static int goals_page_index(Req *r) {
     if (root_id) {
         from = n;
         for (int i = 0; i < n; i++)
-            if (goals[i].id == root_id) from = i;
+            if (goals[i]->id == root_id) from = i;
         for (to = from + 1; to < n && depths[to] > depths[from];) to++;
         if (from == n) to = n;
     }
@@ -313,9 +313,9 @@ static int goals_page_index(Req *r) {
             int children = 0, j = i + 1;
             for (; j < to && depths[j] > depths[i]; j++) children += depths[j] == depths[i] + 1;
             html_raw(r, "<li>");
-            goal_row_html(r, &tt, &goals[i]);
+            goal_row_html(r, &tt, goals[i]);
             html_printf(r, "<a class=\"goal-more\" href=\"/goals%s%sroot=%lld\">%s</a></li>", more_query,
-                        *more_query ? "&" : "?", (long long)goals[i].id, tree_subgoals(r, &tt, children));
+                        *more_query ? "&" : "?", (long long)goals[i]->id, tree_subgoals(r, &tt, children));
             int next = j < to ? depths[j] - base : 0;
             for (int d = depth; d > next; d--) html_raw(r, "</ul></details></li>");
             i = j - 1;
@@ -324,11 +324,11 @@ static int goals_page_index(Req *r) {
         html_raw(r, "<li>");
         if (parent) {
             html_raw(r, "<details open><summary>");
-            goal_row_html(r, &tt, &goals[i]);
+            goal_row_html(r, &tt, goals[i]);
             html_raw(r, "</summary><ul>");
             continue;
         }
-        goal_row_html(r, &tt, &goals[i]);
+        goal_row_html(r, &tt, goals[i]);
         html_raw(r, "</li>");
         int next = i + 1 < to ? depths[i + 1] - base : 0;
         for (int d = depth; d > next; d--) html_raw(r, "</ul></details></li>");
@@ -466,15 +466,15 @@ static void goal_form(Req *r, const Goal *g, const SmartWarning *w, int nw) {
                 T(r, "goals.field.parent"));
     html_printf(r, "<option value=\"\">%s</option>", T(r, "goals.no_parent"));
     GoalFilter pf = {.status = "active"};
-    Goal *all;
+    const Goal **all;
     int *depths, n = 0;
     if (goals_tree(r, &pf, &all, &depths, &n) != 0) n = 0;
     int64_t parent = g && !posted ? g->parent_id : form_id(r, "parent_id");
     for (int i = 0; i < n; i++) {
-        if (g && all[i].id == g->id) continue;
-        html_printf(r, "<option value=\"%lld\"%s>", (long long)all[i].id, all[i].id == parent ? " selected" : "");
+        if (g && all[i]->id == g->id) continue;
+        html_printf(r, "<option value=\"%lld\"%s>", (long long)all[i]->id, all[i]->id == parent ? " selected" : "");
         for (int d = 0; d < depths[i]; d++) html_raw(r, "— ");
-        html_printf(r, "%s</option>", all[i].title);
+        html_printf(r, "%s</option>", all[i]->title);
     }
     html_raw(r, "</select>");
     html_field_error(r, "parent_id");
@@ -692,7 +692,8 @@ static int show_page(Req *r, int status) {
     flash_notice(r);
     flash_errors(r);
     html_printf(r,
-                "<section class=\"card goal-head\"><p><span class=\"badge level-%s\">%s</span> %s · %s%s%s · %s – %s",
+                "<section class=\"card goal-head\"><p><span class=\"badge level-%s\">%s</span> %s · %s%s%s · "
+                "<span class=\"goal-dates\">%s – %s</span>",
                 g.level, level_label(r, g.level), g.owner_name, g.team_name ? g.team_name : "",
                 g.team_name ? " · " : "", active ? T(r, "goals.status.active") : T(r, "goals.status.closed"),
                 goals_date(r, g.start_at), goals_date(r, g.end_at));
@@ -722,10 +723,12 @@ static int show_page(Req *r, int status) {
     if (!g.n_krs) html_printf(r, "<p class=\"empty\">%s</p>", T(r, "goals.no_krs"));
     else {
         html_printf(r,
-                    "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                    "<div class=\"table-wrap\"><table class=\"list kr-table\"><thead><tr><th>%s</th><th>%s</th>"
+                    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
                     T(r, "goals.field.metric"), T(r, "goals.kr_range"), T(r, "goals.field.current"),
                     T(r, "goals.progress"), T(r, "goals.field.deadline"), T(r, "goals.field.weight"));
+        /* data-label: the column's name, shown before the value when a phone
+         * stacks each key result into labelled lines (web/app.css). */
         for (int i = 0; i < g.n_krs; i++) {
             const GoalKr *k = &g.krs[i];
             const char *range =
@@ -733,7 +736,8 @@ static int show_page(Req *r, int status) {
                     ? arena_printf(r->arena, "%s – %s", k->has_low ? num(r, k->range_low) : "?",
                                    k->has_high ? num(r, k->range_high) : "?")
                     : arena_printf(r->arena, "%s → %s", num(r, k->baseline), k->has_target ? num(r, k->target) : "?");
-            html_printf(r, "<tr><td>%s</td><td>%s %s</td><td>%s", k->metric, range, k->unit ? k->unit : "",
+            html_printf(r, "<tr><td>%s</td><td data-label=\"%s\">%s %s</td><td data-label=\"%s\">%s", k->metric,
+                        T(r, "goals.kr_range"), range, k->unit ? k->unit : "", T(r, "goals.field.current"),
                         k->has_current ? num(r, round(k->current * 100.0) / 100.0) : "—");
             if (strcmp(k->value_source, "tasks") == 0) {
                 const char *args[] = {arena_printf(r->arena, "%lld", (long long)k->tasks_total),
@@ -743,10 +747,11 @@ static int show_page(Req *r, int status) {
             }
             html_raw(r, "</td>");
             html_printf(r,
-                        "<td><progress max=\"100\" value=\"%.0f\" aria-label=\"%s\">%s</progress> %s</td>"
-                        "<td>%s</td><td>%s</td></tr>",
-                        k->progress * 100, k->metric, pct(r, k->progress), pct(r, k->progress),
-                        k->deadline_at ? goals_date(r, k->deadline_at) : "—", num(r, k->weight));
+                        "<td data-label=\"%s\"><progress max=\"100\" value=\"%.0f\" aria-label=\"%s\">%s</progress> %s"
+                        "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+                        T(r, "goals.progress"), k->progress * 100, k->metric, pct(r, k->progress), pct(r, k->progress),
+                        T(r, "goals.field.deadline"), k->deadline_at ? goals_date(r, k->deadline_at) : "—",
+                        T(r, "goals.field.weight"), num(r, k->weight));
         }
         html_raw(r, "</tbody></table></div>");
     }
@@ -810,10 +815,13 @@ static int show_page(Req *r, int status) {
                     T(r, "goals.field.confidence"), T(r, "goals.field.note"), T(r, "goals.who"));
         for (int i = 0; i < nc; i++)
             html_printf(r,
-                        "<tr><td><time>%s</time></td><td>%s</td><td>%s</td><td><span class=\"badge conf-%s\">%s"
-                        "</span></td><td>%s</td><td>%s</td></tr>",
-                        html_time(r, c[i].created_at, true), c[i].metric, num(r, c[i].value), c[i].confidence,
-                        confidence_label(r, c[i].confidence), c[i].note ? c[i].note : "",
+                        "<tr><td><time>%s</time></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                        "<td data-label=\"%s\"><span class=\"badge conf-%s\">%s</span></td><td data-label=\"%s\">%s"
+                        "</td><td data-label=\"%s\">%s</td></tr>",
+                        html_time(r, c[i].created_at, true), T(r, "goals.field.key_result"), c[i].metric,
+                        T(r, "goals.field.value"), num(r, c[i].value), T(r, "goals.field.confidence"), c[i].confidence,
+                        confidence_label(r, c[i].confidence), T(r, "goals.field.note"), c[i].note ? c[i].note : "",
+                        T(r, "goals.who"),
                         c[i].automatic   ? T(r, "goals.automatic")
                         : c[i].user_name ? c[i].user_name
                                          : "");

@@ -63,23 +63,33 @@ static int pmap_find(const PMap *m, int64_t id) {
     return -1;
 }
 
+/* pmap_find for ids that mostly come in ascending runs (key results grouped
+ * by goal): the node at *hint or the one after it, else a binary search. */
+static int pmap_find_near(const PMap *m, int64_t id, int *hint) {
+    int h = *hint;
+    if (h >= 0 && h < m->n && m->nodes[h].id == id) return h;
+    if (h + 1 >= 0 && h + 1 < m->n && m->nodes[h + 1].id == id) return *hint = h + 1;
+    int i = pmap_find(m, id);
+    if (i >= 0) *hint = i;
+    return i;
+}
+
 /* The columns of KR_COLS that the progress of a key result needs, read in
  * place (no copies): the roll-up reads every live key result. kind and
- * direction point into the row and are valid until the next db_step. */
+ * direction point into the row and are valid until the next db_step. Only
+ * the bounds that goals_kr_progress() looks at are read: a range for a
+ * range, a target otherwise. */
 static void kr_progress_from_row(DbStmt *st, GoalKr *k) {
-    memset(k, 0, sizeof *k);
-    k->goal_id = db_col_int(st, 1);
-    k->kind = db_col_text(st, 4);
-    k->direction = db_col_text(st, 5);
+    *k = (GoalKr){.goal_id = db_col_int(st, 1), .kind = db_col_text(st, 4), .direction = db_col_text(st, 5)};
+    if (!k->kind || !k->direction) return; /* NOT NULL columns: never; progress 0 */
     k->baseline = db_col_double(st, 6);
-    k->has_target = !db_col_null(st, 7);
-    k->target = k->has_target ? db_col_double(st, 7) : 0;
-    k->has_low = !db_col_null(st, 8);
-    k->range_low = k->has_low ? db_col_double(st, 8) : 0;
-    k->has_high = !db_col_null(st, 9);
-    k->range_high = k->has_high ? db_col_double(st, 9) : 0;
-    k->has_current = !db_col_null(st, 10);
-    k->current = k->has_current ? db_col_double(st, 10) : 0;
+    if (strcmp(k->kind, "milestone") != 0 && strcmp(k->direction, "range") == 0) {
+        k->has_low = db_col_double_opt(st, 8, &k->range_low);
+        k->has_high = db_col_double_opt(st, 9, &k->range_high);
+    } else {
+        k->has_target = db_col_double_opt(st, 7, &k->target);
+    }
+    k->has_current = db_col_double_opt(st, 10, &k->current);
     k->weight = db_col_double(st, 12);
     k->progress = goals_kr_progress(k);
 }
@@ -128,10 +138,11 @@ static int pmap_load(Req *r, PMap *m) {
                    "k.goal_id WHERE k.deleted_at IS NULL AND g.deleted_at IS NULL",
                    &st) != DB_OK)
         return DB_FAIL(r);
+    int hint = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         GoalKr k;
         kr_progress_from_row(st, &k);
-        int i = pmap_find(m, k.goal_id);
+        int i = pmap_find_near(m, k.goal_id, &hint);
         if (i < 0) continue;
         m->nodes[i].kr_w += k.weight;
         m->nodes[i].kr_wp += k.weight * k.progress;
@@ -148,8 +159,8 @@ static int pmap_load(Req *r, PMap *m) {
     return 0;
 }
 
-static void apply_progress(const PMap *m, Goal *g, int64_t now) {
-    int i = pmap_find(m, g->id);
+static void apply_progress(const PMap *m, Goal *g, int64_t now, int *hint) {
+    int i = pmap_find_near(m, g->id, hint);
     g->has_progress = i >= 0 && m->nodes[i].has;
     g->progress = g->has_progress ? goals_round4(m->nodes[i].progress) : 0.0;
     g->expected = goals_round4(expected_at(g, now));
@@ -160,7 +171,8 @@ int goals_progress_apply(Req *r, Goal *goals, int n) {
     PMap m;
     if (pmap_load(r, &m) != 0) return -1;
     int64_t now = time_now_ms();
-    for (int i = 0; i < n; i++) apply_progress(&m, &goals[i], now);
+    int hint = 0; /* lists come in id order */
+    for (int i = 0; i < n; i++) apply_progress(&m, &goals[i], now, &hint);
     return 0;
 }
 
@@ -232,7 +244,7 @@ int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, c
                          .note = note && *note ? note : NULL,
                          .user_name = r->who ? r->who->name : NULL,
                          .metric = k->metric};
-    return goals_audit_commit(r, "checkin", "goal", goal_id, NULL, SNAPSHOT(r, goals_checkin_json(w, out)));
+    return goals_audit_commit(r, "checkin", "goal", goal_id, NULL, goals_checkin_text(r, out));
 }
 
 int goals_checkins_list(Req *r, int64_t goal_id, GoalCheckin **out, int *n) {
@@ -324,7 +336,7 @@ int goals_checkpoint_create(Req *r, int64_t goal_id, const char *title, int64_t 
     if (!id) return TX_DB_FAIL(r);
     *out = (GoalCheckpoint){
         .id = id, .goal_id = goal_id, .due_at = due_at, .version = 1, .created_at = now, .title = title, .done = done};
-    return goals_audit_commit(r, "create", "checkpoint", id, NULL, SNAPSHOT(r, goals_checkpoint_json(w, out)));
+    return goals_audit_commit(r, "create", "checkpoint", id, NULL, goals_checkpoint_text(r, out));
 }
 
 int goals_checkpoints_list(Req *r, int64_t goal_id, GoalCheckpoint **out, int *n) {
@@ -397,6 +409,6 @@ int goals_checkpoint_set_done(Req *r, int64_t goal_id, int64_t checkpoint_id, in
     *out = before;
     out->done = done;
     out->version = version;
-    return goals_audit_commit(r, "update", "checkpoint", checkpoint_id, SNAPSHOT(r, goals_checkpoint_json(w, &before)),
-                              SNAPSHOT(r, goals_checkpoint_json(w, out)));
+    return goals_audit_commit(r, "update", "checkpoint", checkpoint_id, goals_checkpoint_text(r, &before),
+                              goals_checkpoint_text(r, out));
 }

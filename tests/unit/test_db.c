@@ -91,8 +91,10 @@ static void test_db_migrated_schema_enforces_foreign_keys(void **state) {
     int n;
     assert_int_equal(db_migrate(db, &n), DB_OK);
     DbStmt *st;
-    assert_int_equal(db_prepare(db, "INSERT INTO teams (parent_id, name, path, created_at, updated_at)"
-                                    " VALUES (?1, 'x', '/', 0, 0)", &st),
+    assert_int_equal(db_prepare(db,
+                                "INSERT INTO teams (parent_id, name, path, created_at, updated_at)"
+                                " VALUES (?1, 'x', '/', 0, 0)",
+                                &st),
                      DB_OK);
     db_bind_int(st, 1, 999);
     assert_int_equal(db_step(st), DB_CONSTRAINT);
@@ -405,6 +407,51 @@ static void test_db_measures_time_spent_in_engine(void **state) {
     assert_true(db_time_ns(db) > t0);
 }
 
+/* A long scan is timed by sampling: its time still grows with its rows, and
+ * a fresh statement starts counting its steps again. */
+static void test_db_times_long_scans_by_sampling(void **state) {
+    Db *db = *state;
+    DbStmt *st;
+    int64_t t0 = db_time_ns(db);
+    assert_int_equal(db_prepare(db,
+                                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+                                " SELECT i FROM n",
+                                &st),
+                     DB_OK);
+    int64_t rows = 0, sum = 0;
+    while (db_step(st) == DB_ROW) rows++, sum += db_col_int(st, 0);
+    assert_int_equal(st->n_steps, 1001); /* 1,000 rows and the DONE */
+    db_finalize(st);
+    assert_int_equal(rows, 1000);
+    assert_int_equal(sum, 500500);
+    assert_true(db_time_ns(db) > t0);
+    assert_int_equal(db_prepare(db, "SELECT 1", &st), DB_OK);
+    assert_int_equal(st->n_steps, 0);
+    db_finalize(st);
+}
+
+/* db_col_double_opt: NULL is false with 0; 0, integers and reals are values. */
+static void test_db_col_double_opt_tells_null_from_zero(void **state) {
+    Db *db = *state;
+    DbStmt *st;
+    assert_int_equal(db_prepare(db, "SELECT NULL, 0, 0.0, 7, -2.5, '1.25'", &st), DB_OK);
+    assert_int_equal(db_step(st), DB_ROW);
+    double v = 99;
+    assert_false(db_col_double_opt(st, 0, &v));
+    assert_true(v == 0.0);
+    assert_true(db_col_double_opt(st, 1, &v));
+    assert_true(v == 0.0);
+    assert_true(db_col_double_opt(st, 2, &v));
+    assert_true(v == 0.0);
+    assert_true(db_col_double_opt(st, 3, &v));
+    assert_true(v == 7.0);
+    assert_true(db_col_double_opt(st, 4, &v));
+    assert_true(v == -2.5);
+    assert_true(db_col_double_opt(st, 5, &v));
+    assert_true(v == 1.25);
+    db_finalize(st);
+}
+
 /* ---------- dialect and backup ---------- */
 
 static void test_db_dialect_sql_replaces_every_id_token(void **state) {
@@ -564,6 +611,8 @@ int main(void) {
         T(test_db_close_inside_transaction_releases_writer_lock),
         T(test_db_read_transaction_sees_one_snapshot),
         T(test_db_measures_time_spent_in_engine),
+        T(test_db_times_long_scans_by_sampling),
+        T(test_db_col_double_opt_tells_null_from_zero),
         cmocka_unit_test(test_db_dialect_sql_replaces_every_id_token),
         T(test_db_backup_writes_a_consistent_copy),
         T(test_db_fts5_trigram_finds_chinese_text),
