@@ -592,7 +592,8 @@ int main(int argc, char **argv) {
         return eventlogs_cli_import(a.db_url, a.argc - 1, a.argv + 1);
     if (strcmp(cmd, "import") == 0) {
         bool help = a.argc > 0 && strcmp(a.argv[0], "--help") == 0;
-        fputs("usage: opsdesk import events FILE [options]   (see 'opsdesk import events --help')\n", help ? stdout : stderr);
+        fputs("usage: opsdesk import events FILE [options]   (see 'opsdesk import events --help')\n",
+              help ? stdout : stderr);
         return help ? 0 : 2;
     }
     if (strcmp(cmd, "analyze") == 0) return eventlogs_cli_analyze(a.db_url, a.argc, a.argv);

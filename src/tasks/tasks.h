@@ -224,12 +224,14 @@ int tasks_recur_get(Req *r, int64_t task_id, const char **rule);
  * without a due date or on a date the series already has). */
 int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in);
 /* Inside a write transaction: creates the next occurrence of task_id unless it
- * exists (then *new_id = 0). 0 or a negative db error. */
-int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id);
+ * exists (then *new_id = 0), with the same goal and key result (*kr_id, 0 for
+ * none; the caller syncs its counts). 0 or a negative db error. */
+int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id, int64_t *kr_id);
 /* The done hook of tasks_update: tasks_recur_spawn, 0 or req_fail 503. */
 int tasks_recur_on_done(Req *r, int64_t task_id);
-/* The job: next occurrences of every recurring task whose due time is past
- * (inside the job's write transaction). 0 or a negative db error. */
+/* The job: next occurrences of every recurring task whose due time is past,
+ * and the counts of their key results (inside the job's write transaction).
+ * 0 or a negative db error. */
 int tasks_recur_due(Db *db, int64_t now_ms, int *n_created);
 
 /* ---- reminders (tasks_remind.c) ---- */

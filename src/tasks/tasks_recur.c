@@ -4,7 +4,9 @@
  * occurrence when a task is done (in the caller's transaction) or when its due
  * time has passed (the task_recurrence job). A series never gets the same
  * date twice: task_recurrence's unique (series_id, occurrence_day), and the
- * current row's next_task_id checked under a row lock. No HTTP here. */
+ * current row's next_task_id checked under a row lock. The next occurrence
+ * keeps the goal and key result of the previous one, whose counts follow in
+ * the same transaction (docs/goals.md). No HTTP here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,8 +158,9 @@ int tasks_recur_sync(Req *r, const Task *t, const TaskInput *in) {
     return 0;
 }
 
-int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id) {
+int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id, int64_t *kr_id) {
     *new_id = 0;
+    *kr_id = 0;
     DbStmt *st;
     /* The row lock makes a concurrent completion and job take turns (SQLite
      * writers are serialised already); the second sees next_task_id set. */
@@ -191,17 +194,20 @@ int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id) {
     int64_t shift = (next_day - local_day(due)) * DAY_MS, now = time_now_ms();
     rc = db_prepare(db,
                     "INSERT INTO tasks (title, description, owner_id, team_id, status, priority, start_at, due_at,"
-                    " milestone, parent_id, goal_id, tags, created_by, version, created_at, updated_at)"
+                    " milestone, parent_id, goal_id, tags, created_by, version, created_at, updated_at, key_result_id)"
                     " SELECT title, description, owner_id, team_id, 'todo', priority, start_at + ?2, due_at + ?2,"
-                    " milestone, parent_id, goal_id, tags, created_by, 1, ?3, ?3 FROM tasks WHERE id = ?1"
-                    " RETURNING id",
+                    " milestone, parent_id, goal_id, tags, created_by, 1, ?3, ?3, key_result_id FROM tasks"
+                    " WHERE id = ?1 RETURNING id, key_result_id",
                     &st);
     if (rc != DB_OK) return rc;
     db_bind_int(st, 1, task_id);
     db_bind_int(st, 2, shift);
     db_bind_int(st, 3, now);
     rc = db_step(st);
-    if (rc == DB_ROW) *new_id = db_col_int(st, 0);
+    if (rc == DB_ROW) {
+        *new_id = db_col_int(st, 0);
+        *kr_id = db_col_null(st, 1) ? 0 : db_col_int(st, 1);
+    }
     db_finalize(st);
     if (rc != DB_ROW) return rc < 0 ? rc : DB_ERR;
     rc = db_prepare(
@@ -224,31 +230,40 @@ int tasks_recur_spawn(Db *db, int64_t task_id, int64_t *new_id) {
 }
 
 int tasks_recur_on_done(Req *r, int64_t task_id) {
-    int64_t id;
-    return tasks_recur_spawn(r->db, task_id, &id) < 0 ? DB_FAIL(r) : 0;
+    int64_t id, kr;
+    /* The key result shared with task_id is synced by the caller after the
+     * status change, and counts the new occurrence then. */
+    return tasks_recur_spawn(r->db, task_id, &id, &kr) < 0 ? DB_FAIL(r) : 0;
 }
 
 int tasks_recur_due(Db *db, int64_t now_ms, int *n_created) {
     *n_created = 0;
-    for (int round = 0; round < 1000; round++) {
+    /* The job has no user: a key result's counts follow as on the command
+     * line (automatic check-ins without an author). */
+    Req *r = NULL;
+    int rc = 0;
+    for (int round = 0; round < 1000 && rc == 0; round++) {
         DbStmt *st;
-        int rc = db_prepare(db,
-                            "SELECT rr.task_id FROM task_recurrence rr JOIN tasks t ON t.id = rr.task_id"
-                            " WHERE rr.next_task_id IS NULL AND t.deleted_at IS NULL AND t.due_at <= ?1"
-                            " ORDER BY t.due_at, t.id LIMIT 1",
-                            &st);
-        if (rc != DB_OK) return rc;
+        rc = db_prepare(db,
+                        "SELECT rr.task_id FROM task_recurrence rr JOIN tasks t ON t.id = rr.task_id"
+                        " WHERE rr.next_task_id IS NULL AND t.deleted_at IS NULL AND t.due_at <= ?1"
+                        " ORDER BY t.due_at, t.id LIMIT 1",
+                        &st);
+        if (rc != DB_OK) break;
         db_bind_int(st, 1, now_ms);
         rc = db_step(st);
         int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
         db_finalize(st);
-        if (rc < 0) return rc;
-        if (!id) return 0;
-        int64_t new_id = 0;
-        rc = tasks_recur_spawn(db, id, &new_id);
-        if (rc < 0) return rc;
-        if (!new_id) return 0; /* cannot progress (bad rule): stop rather than spin */
+        if (rc < 0 || !id) break;
+        int64_t new_id = 0, kr = 0;
+        rc = tasks_recur_spawn(db, id, &new_id, &kr);
+        if (rc < 0 || !new_id) break; /* no new_id: cannot progress (bad rule), stop rather than spin */
         (*n_created)++;
+        if (kr) {
+            if (!r) r = web_cli_request(db);
+            if (tasks_kr_sync(r, kr) != 0) rc = DB_ERR;
+        }
     }
-    return 0;
+    web_cli_request_free(r);
+    return rc < 0 ? rc : 0;
 }

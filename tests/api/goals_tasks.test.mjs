@@ -2,12 +2,13 @@
 // result whose value is the share of its linked tasks done (cancelled tasks
 // leave the denominator), updated in the task's own transaction with an
 // automatic check-in; checkpoints marked done through PATCH (If-Match) and
-// the goal page's button; the CSV import page; a refused goal edit keeping
+// the goal page's button; occurrences made by recurrence (done, or the job)
+// keeping the link; the CSV import page; a refused goal edit keeping
 // what was typed and key-result errors beside their fields. SQLite and
 // PostgreSQL (OPSDESK_TEST_DB).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, assertProblem } from './harness.mjs';
+import { startServer, stopServer, assertProblem, cli } from './harness.mjs';
 
 let s;
 const ids = {};
@@ -154,6 +155,85 @@ describe('a key result fed by its linked tasks', () => {
     assert.equal(hist[0].automatic, true);
     near(hist[0].value, 100, 'the catch-up check-in');
     void t1;
+  });
+});
+
+describe('recurring tasks linked to a key result', () => {
+  const tasksTitled = async (title) => (await s.api('lina', 'GET', `/api/v1/tasks?owner=${ids.lina}&limit=200`)).json.items
+    .filter((t) => t.title === title).sort((a, b) => a.id - b.id);
+  // The job's runs: each later than the last, past its 15-minute period.
+  let jobRuns = 0;
+  const runJobs = () => {
+    const r = cli(['jobs', 'run-once', '--db', s.dbUrl, '--now', new Date(Date.now() + 20 * 60_000 * ++jobRuns).toISOString()]);
+    assert.equal(r.status, 0, r.stderr);
+  };
+
+  it('done: the next occurrence keeps the goal and key result, which counts it at once (1 of 2 = 50)', async () => {
+    const g = await goalWithTasksKr();
+    const kr = g.key_results[0];
+    const t = await task({ title: '每周售后复盘', key_result_id: kr.id, due_at: '2026-07-06T09:00:00Z', recurrence: 'weekly:mon' });
+    let k = (await goal(g.id)).key_results[0];
+    assert.equal(k.tasks_total, 1);
+    near(k.current, 0, 'none done');
+
+    const r = await patchTask(t, { status: 'done' });
+    assert.equal(r.status, 200, r.text);
+    const all = await tasksTitled(t.title);
+    assert.equal(all.length, 2);
+    const next = all[1];
+    assert.equal(next.status, 'todo');
+    assert.equal(Date.parse(next.due_at), Date.parse('2026-07-13T09:00:00Z'), 'a week later');
+    assert.equal(next.key_result_id, kr.id, 'the next occurrence stays linked');
+    assert.equal(next.goal_id, g.id);
+    const now = await goal(g.id);
+    k = now.key_results[0];
+    assert.equal(k.tasks_done, 1);
+    assert.equal(k.tasks_total, 2);
+    near(k.current, 50, '1 of 2 done');
+    // Goal: (0.5 + the manual 0.5) / 2.
+    near(now.progress, 0.5, 'goal progress');
+    // One automatic check-in for the change 0 → 50, none for a step that keeps the value.
+    const hist = (await s.api('admin', 'GET', `/api/v1/goals/${g.id}/checkins`)).json.items.filter((h) => h.key_result_id === kr.id);
+    assert.deepEqual(hist.map((h) => [h.value, h.automatic]), [[50, true]]);
+  });
+
+  it('the job: the occurrence it makes is linked and counted in its transaction; a closed goal keeps its value', async () => {
+    const g = await goalWithTasksKr();
+    const kr = g.key_results[0];
+    await task({ title: '售后月报（已完成）', key_result_id: kr.id, status: 'done' });
+    const t = await task({ title: '每日售后巡检', key_result_id: kr.id, due_at: new Date(Date.now() - 3600_000).toISOString(), recurrence: 'daily' });
+    near((await goal(g.id)).key_results[0].current, 50, '1 of 2 before the job');
+
+    runJobs();
+    const all = await tasksTitled(t.title);
+    assert.equal(all.length, 2, 'the job made the next occurrence');
+    assert.equal(all[0].status, 'todo', 'the missed one stays open');
+    assert.equal(all[1].key_result_id, kr.id);
+    assert.equal(all[1].goal_id, g.id);
+    let k = (await goal(g.id)).key_results[0];
+    assert.equal(k.tasks_done, 1);
+    assert.equal(k.tasks_total, 3);
+    near(k.current, 100 / 3, '1 of 3 after the job');
+    const hist = (await s.api('admin', 'GET', `/api/v1/goals/${g.id}/checkins`)).json.items;
+    assert.equal(hist[0].key_result_id, kr.id);
+    assert.equal(hist[0].automatic, true, 'the job writes an automatic check-in');
+    near(hist[0].value, 100 / 3, 'its value');
+
+    // Closed: the next occurrence the job makes is still linked and counted, but the value is frozen.
+    const cur = await goal(g.id);
+    const closed = await s.api('admin', 'PATCH', `/api/v1/goals/${g.id}`, { status: 'closed' }, { 'If-Match': `"${cur.version}"` });
+    assert.equal(closed.status, 200, closed.text);
+    const c = await task({ title: '每日关闭后巡检', key_result_id: kr.id, due_at: new Date(Date.now() - 1800_000).toISOString(), recurrence: 'daily' });
+    const before = (await s.api('admin', 'GET', `/api/v1/goals/${g.id}/checkins`)).json.items.length;
+    runJobs();
+    const made = await tasksTitled(c.title);
+    assert.equal(made.length, 2);
+    assert.equal(made[1].key_result_id, kr.id, 'linked even while the goal is closed');
+    k = (await goal(g.id)).key_results[0];
+    assert.equal(k.tasks_done, 1, 'the counts follow');
+    assert.equal(k.tasks_total, 5);
+    near(k.current, 100 / 3, 'the value stays at what it was when the goal closed');
+    assert.equal((await s.api('admin', 'GET', `/api/v1/goals/${g.id}/checkins`)).json.items.length, before, 'no check-in while closed');
   });
 });
 
