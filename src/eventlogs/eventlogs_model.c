@@ -303,12 +303,7 @@ int eventlogs_store(Req *r, const EventLog *log, const EventlogsImport *in, Even
     rc = db_step(st);
     db_finalize(st);
     if (rc != DB_DONE || find_log(r, id, out) != 0) return DB_FAIL_TX(r);
-    if (web_audit(r, "import", "eventlog", id, NULL, snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "import", "eventlog", id, NULL, snapshot(r, out));
 }
 
 /* ======================= delete ======================= */
@@ -334,12 +329,7 @@ int eventlogs_delete(Req *r, int64_t id, int64_t expected_version) {
     db_finalize(st);
     if (rc < 0) return DB_FAIL_TX(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    if (web_audit(r, "delete", "eventlog", id, snapshot(r, &before), NULL) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "delete", "eventlog", id, snapshot(r, &before), NULL);
 }
 
 /* ======================= loading ======================= */

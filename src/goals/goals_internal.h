@@ -30,10 +30,6 @@ const char *goals_checkpoint_text(Req *r, const GoalCheckpoint *c);
 static inline double goals_round4(double v) { return round(v * 10000.0) / 10000.0; }
 
 /* ---- goals_model.c ---- */
-/* Writes the audit row and commits the caller's write transaction: 0, or
- * -1 after rolling back (audit failed) / 503 recorded (commit failed). */
-int goals_audit_commit(Req *r, const char *action, const char *entity, int64_t id, const char *before,
-                       const char *after);
 /* May the caller read goals of team_id (0: company goals, readable by all)?
  * Their subtree and the chain of teams above theirs (docs/goals.md). */
 bool goals_team_readable(Req *r, int64_t team_id);

@@ -164,7 +164,7 @@ int goals_kr_create(Req *r, int64_t goal_id, const GoalKrInput *in, GoalKr *out)
     if (n >= GOALS_MAX_KRS) return req_fail_tx(r, 422, "key_results", "goals.error.too_many_krs");
     if (goals_kr_insert(r, goal_id, &k) != 0) return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, k.id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "create", "key_result", out->id, NULL, goals_kr_text(r, out));
+    return web_audit_commit(r, "create", "key_result", out->id, NULL, goals_kr_text(r, out));
 }
 
 int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_version, const GoalKrInput *in,
@@ -218,7 +218,7 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     if (jumped && goals_checkin_insert(r, goal_id, kr_id, k.current, "on_track", NULL, true, time_now_ms()) == 0)
         return TX_DB_FAIL(r);
     if (kr_row(r, goal_id, kr_id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "update", "key_result", kr_id, goals_kr_text(r, &before), goals_kr_text(r, out));
+    return web_audit_commit(r, "update", "key_result", kr_id, goals_kr_text(r, &before), goals_kr_text(r, out));
 }
 
 int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_version) {
@@ -229,18 +229,10 @@ int goals_kr_delete(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     if (rc < 0) return TX_DB_FAIL(r);
     if (rc == 1) return req_fail_tx(r, 404, NULL, "error.not_found");
     if (before.version != expected_version) return req_fail_tx(r, 412, "version", "error.stale");
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "UPDATE goal_key_results SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
-                   " AND deleted_at IS NULL RETURNING id",
-                   &st) != DB_OK)
-        return TX_DB_FAIL(r);
-    db_bind_int(st, 1, time_now_ms());
-    db_bind_int(st, 2, kr_id);
-    db_bind_int(st, 3, expected_version);
-    rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    return goals_audit_commit(r, "delete", "key_result", kr_id, goals_kr_text(r, &before), NULL);
+    if (web_soft_delete(r,
+                        "UPDATE goal_key_results SET deleted_at = ?1, version = version + 1 WHERE id = ?2"
+                        " AND version = ?3 AND deleted_at IS NULL RETURNING id",
+                        kr_id, expected_version) != 0)
+        return -1;
+    return web_audit_commit(r, "delete", "key_result", kr_id, goals_kr_text(r, &before), NULL);
 }

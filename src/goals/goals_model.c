@@ -12,15 +12,6 @@
 #include "../base/timeutil.h"
 #include "goals_internal.h"
 
-int goals_audit_commit(Req *r, const char *action, const char *entity, int64_t id, const char *before,
-                       const char *after) {
-    if (web_audit(r, action, entity, id, before, after) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    return db_commit(r->db) == DB_OK ? 0 : DB_FAIL(r);
-}
-
 static bool is_admin(Req *r) { return r->who && r->who->role == ROLE_ADMIN; }
 
 static const char *caller_path(Req *r) {
@@ -458,7 +449,7 @@ int goals_create(Req *r, const GoalInput *in, Goal *out) {
     for (int i = 0; i < in->n_krs; i++)
         if (goals_kr_insert(r, id, &krs[i]) != 0) return TX_DB_FAIL(r);
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "create", "goal", id, NULL, goals_goal_text(r, out));
+    return web_audit_commit(r, "create", "goal", id, NULL, goals_goal_text(r, out));
 }
 int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *in, Goal *out) {
     if (in->has_status && strcmp(in->status, "active") != 0 && strcmp(in->status, "closed") != 0)
@@ -514,7 +505,7 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
     if (strcmp(before.status, "closed") == 0 && strcmp(g.status, "active") == 0 && goals_kr_catch_up(r, &before) != 0)
         return TX_DB_FAIL(r);
     if (goals_get(r, id, out) != 0) return TX_DB_FAIL(r);
-    return goals_audit_commit(r, "update", "goal", id, goals_goal_text(r, &before), goals_goal_text(r, out));
+    return web_audit_commit(r, "update", "goal", id, goals_goal_text(r, &before), goals_goal_text(r, out));
 }
 
 int goals_delete(Req *r, int64_t id, int64_t expected_version) {
@@ -532,19 +523,12 @@ int goals_delete(Req *r, int64_t id, int64_t expected_version) {
     int64_t children = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
     if (children > 0) return req_fail_tx(r, 409, NULL, "goals.error.has_children");
-    if (db_prepare(r->db,
-                   "UPDATE goals SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
-                   " AND deleted_at IS NULL RETURNING id",
-                   &st) != DB_OK)
-        return TX_DB_FAIL(r);
-    db_bind_int(st, 1, time_now_ms());
-    db_bind_int(st, 2, id);
-    db_bind_int(st, 3, expected_version);
-    rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    return goals_audit_commit(r, "delete", "goal", id, goals_goal_text(r, &before), NULL);
+    if (web_soft_delete(r,
+                        "UPDATE goals SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
+                        " AND deleted_at IS NULL RETURNING id",
+                        id, expected_version) != 0)
+        return -1;
+    return web_audit_commit(r, "delete", "goal", id, goals_goal_text(r, &before), NULL);
 }
 
 /* Opens the write transaction and loads the goal the caller must be able to edit. */

@@ -244,7 +244,7 @@ int goals_checkin_create(Req *r, int64_t goal_id, int64_t kr_id, double value, c
                          .note = note && *note ? note : NULL,
                          .user_name = r->who ? r->who->name : NULL,
                          .metric = k->metric};
-    return goals_audit_commit(r, "checkin", "goal", goal_id, NULL, goals_checkin_text(r, out));
+    return web_audit_commit(r, "checkin", "goal", goal_id, NULL, goals_checkin_text(r, out));
 }
 
 int goals_checkins_list(Req *r, int64_t goal_id, GoalCheckin **out, int *n) {
@@ -336,7 +336,7 @@ int goals_checkpoint_create(Req *r, int64_t goal_id, const char *title, int64_t 
     if (!id) return TX_DB_FAIL(r);
     *out = (GoalCheckpoint){
         .id = id, .goal_id = goal_id, .due_at = due_at, .version = 1, .created_at = now, .title = title, .done = done};
-    return goals_audit_commit(r, "create", "checkpoint", id, NULL, goals_checkpoint_text(r, out));
+    return web_audit_commit(r, "create", "checkpoint", id, NULL, goals_checkpoint_text(r, out));
 }
 
 int goals_checkpoints_list(Req *r, int64_t goal_id, GoalCheckpoint **out, int *n) {
@@ -409,6 +409,6 @@ int goals_checkpoint_set_done(Req *r, int64_t goal_id, int64_t checkpoint_id, in
     *out = before;
     out->done = done;
     out->version = version;
-    return goals_audit_commit(r, "update", "checkpoint", checkpoint_id, goals_checkpoint_text(r, &before),
-                              goals_checkpoint_text(r, out));
+    return web_audit_commit(r, "update", "checkpoint", checkpoint_id, goals_checkpoint_text(r, &before),
+                            goals_checkpoint_text(r, out));
 }

@@ -185,12 +185,7 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
     db_finalize(st);
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "create", "team", id, NULL, team_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "create", "team", id, NULL, team_snapshot(r, out));
 }
 
 int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *name, bool move, int64_t new_parent_id,
@@ -255,12 +250,7 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
         if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
     if (org_team_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "update", "team", id, team_snapshot(r, &before), team_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "update", "team", id, team_snapshot(r, &before), team_snapshot(r, out));
 }
 
 int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
@@ -281,24 +271,13 @@ int org_team_delete(Req *r, int64_t id, int64_t expected_version) {
     if (db_step(st) == DB_ROW) n = db_col_int(st, 0);
     db_finalize(st);
     if (n > 0) return req_fail_tx(r, 409, NULL, "error.team_not_empty");
-    if (db_prepare(r->db,
-                   "UPDATE teams SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
-                   " AND deleted_at IS NULL RETURNING id",
-                   &st) != DB_OK)
-        return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    db_bind_int(st, 1, time_now_ms());
-    db_bind_int(st, 2, id);
-    db_bind_int(st, 3, expected_version);
-    rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale"); /* lost a race (see org_team_update) */
-    if (web_audit(r, "delete", "team", id, team_snapshot(r, &before), NULL) != 0) {
-        db_rollback(r->db);
+    /* 412 when it lost a race (see org_team_update) */
+    if (web_soft_delete(r,
+                        "UPDATE teams SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
+                        " AND deleted_at IS NULL RETURNING id",
+                        id, expected_version) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "delete", "team", id, team_snapshot(r, &before), NULL);
 }
 
 /* ======================= people ======================= */
@@ -501,12 +480,7 @@ int org_user_create(Req *r, const UserInput *in, User *out) {
     if (rc == DB_CONSTRAINT) return req_fail_tx(r, 409, "login", "error.login_taken");
     if (!id) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "create", "user", id, NULL, user_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "create", "user", id, NULL, user_snapshot(r, out));
 }
 
 int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInput *in, User *out) {
@@ -584,12 +558,7 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
         if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     }
     if (org_user_get(r, id, out) != 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "update", "user", id, user_snapshot(r, &before), user_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "update", "user", id, user_snapshot(r, &before), user_snapshot(r, out));
 }
 
 bool org_user_check_password(Req *r, int64_t id, const char *password) {
@@ -622,12 +591,7 @@ int org_user_set_password(Req *r, int64_t id, const char *password, int64_t keep
     if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     if (auth_revoke_sessions(r->db, id, keep_session) != DB_OK)
         return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (web_audit(r, "password", "user", id, NULL, NULL) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "password", "user", id, NULL, NULL);
 }
 
 /* ======================= tokens ======================= */
@@ -697,12 +661,7 @@ int org_token_revoke(Req *r, int64_t id) {
         db_rollback(r->db);
         return 0;
     }
-    if (web_audit(r, "revoke", "token", id, NULL, NULL) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "revoke", "token", id, NULL, NULL);
 }
 
 /* ======================= audit ======================= */

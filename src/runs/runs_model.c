@@ -418,12 +418,7 @@ int runs_start(Req *r, int64_t sop_id, const char *reference, Run *out) {
         if (rc < 0) return DB_FAIL_TX(r);
     }
     if (runs_get(r, id, out) != 0) return DB_FAIL_TX(r);
-    if (web_audit(r, "create", "run", id, NULL, run_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "create", "run", id, NULL, run_snapshot(r, out));
 }
 
 /* Loads an open run for a change inside the transaction (serialising the
@@ -675,11 +670,8 @@ int runs_step_act(Req *r, int64_t run_id, int64_t step_id, RunAction act, int64_
     }
     if (log_attrs(r, &after) != 0) return -1;
     if (act == RUN_STEP_COMPLETE && review_check(r, &after, k) != 0) return -1;
-    if (web_audit(r, AUDIT_ACTION[act], "run", run_id, before, step_snapshot(r, &after.steps[k])) != 0) {
-        db_rollback(r->db);
+    if (web_audit_commit(r, AUDIT_ACTION[act], "run", run_id, before, step_snapshot(r, &after.steps[k])) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     *out = after;
     return 0;
 }
@@ -769,11 +761,8 @@ int runs_cancel(Req *r, int64_t run_id, int64_t expected, Run *out) {
     bool recorded = false; /* the run is a case of the log once a step was started or skipped */
     for (int i = 0; i < after.n_run_steps; i++) recorded |= strcmp(after.steps[i].status, "pending") != 0;
     if (recorded && log_attrs(r, &after) != 0) return -1;
-    if (web_audit(r, "run_cancel", "run", run_id, run_snapshot(r, &run), run_snapshot(r, &after)) != 0) {
-        db_rollback(r->db);
+    if (web_audit_commit(r, "run_cancel", "run", run_id, run_snapshot(r, &run), run_snapshot(r, &after)) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     *out = after;
     return 0;
 }

@@ -620,12 +620,9 @@ static int finish(Req *r, const Sop *before, Sop *after, const char *action, Sop
     if (rc == 1) return req_fail_tx(r, 412, "version", "error.stale");
     Sop fresh;
     if (sop_load(r, after->id, &fresh) != 0) return TX_FAIL(r);
-    if (web_audit(r, action, "sop", after->id, before->id ? sop_snapshot(r, before) : NULL, sop_snapshot(r, &fresh)) !=
-        0) {
-        db_rollback(r->db);
+    if (web_audit_commit(r, action, "sop", after->id, before->id ? sop_snapshot(r, before) : NULL,
+                         sop_snapshot(r, &fresh)) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     if (out) *out = fresh;
     return 0;
 }
@@ -688,12 +685,7 @@ int sops_create(Req *r, const SopInput *in, Sop *out) {
     db_bind_int(st, 2, id);
     if (run(st) != 0) return TX_FAIL(r);
     if (sop_load(r, id, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, "create", "sop", id, NULL, sop_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "create", "sop", id, NULL, sop_snapshot(r, out));
 }
 
 static bool has_content(const SopInput *in) {
@@ -769,25 +761,12 @@ int sops_delete(Req *r, int64_t id, int64_t expected) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Sop before;
     if (sops_load_for_change(r, id, expected, &before, true) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "UPDATE sops SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
-                   " AND deleted_at IS NULL RETURNING id",
-                   &st) != DB_OK)
-        return TX_FAIL(r);
-    db_bind_int(st, 1, time_now_ms());
-    db_bind_int(st, 2, id);
-    db_bind_int(st, 3, before.version);
-    int rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return TX_FAIL(r);
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
-    if (web_audit(r, "delete", "sop", id, sop_snapshot(r, &before), NULL) != 0) {
-        db_rollback(r->db);
+    if (web_soft_delete(r,
+                        "UPDATE sops SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
+                        " AND deleted_at IS NULL RETURNING id",
+                        id, before.version) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "delete", "sop", id, sop_snapshot(r, &before), NULL);
 }
 
 /* Audits a version change and commits; reloads the version into *out. */
@@ -795,12 +774,9 @@ static int finish_version(Req *r, int64_t sop_id, int64_t version_id, const SopV
                           SopVersion **out) {
     SopVersion *fresh;
     if (version_load_id(r, version_id, &fresh) != 0) return TX_FAIL(r);
-    if (web_audit(r, action, "sop", sop_id, before ? version_snapshot(r, before) : NULL, version_snapshot(r, fresh)) !=
-        0) {
-        db_rollback(r->db);
+    if (web_audit_commit(r, action, "sop", sop_id, before ? version_snapshot(r, before) : NULL,
+                         version_snapshot(r, fresh)) != 0)
         return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
     if (out) *out = fresh;
     return 0;
 }

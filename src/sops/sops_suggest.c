@@ -132,12 +132,7 @@ int sops_suggest(Req *r, int64_t sop_id, int64_t step_id, const char *text, SopS
     if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);
     if (!id || suggestion_load(r, sop_id, id, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, "suggest", "sop", sop_id, NULL, suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "suggest", "sop", sop_id, NULL, suggestion_snapshot(r, out));
 }
 
 /* Loads a suggestion of a readable SOP inside a change: 404 or 0. */
@@ -172,13 +167,8 @@ int sops_suggestion_set_status(Req *r, int64_t sop_id, int64_t sid, int64_t expe
     if (rc < 0) return TX_FAIL(r);
     if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
     if (suggestion_load(r, sop_id, sid, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, "suggestion_status", "sop", sop_id, suggestion_snapshot(r, &before),
-                  suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "suggestion_status", "sop", sop_id, suggestion_snapshot(r, &before),
+                            suggestion_snapshot(r, out));
 }
 
 int sops_suggestion_vote(Req *r, int64_t sop_id, int64_t sid, SopSuggestion *out) {
@@ -211,10 +201,5 @@ int sops_suggestion_vote(Req *r, int64_t sop_id, int64_t sid, SopSuggestion *out
     db_bind_int(st, 1, sid);
     if (run(st) != 0) return TX_FAIL(r);
     if (suggestion_load(r, sop_id, sid, out) != 0) return TX_FAIL(r);
-    if (web_audit(r, out->voted ? "vote" : "unvote", "sop", sop_id, NULL, suggestion_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, out->voted ? "vote" : "unvote", "sop", sop_id, NULL, suggestion_snapshot(r, out));
 }

@@ -311,12 +311,7 @@ int tasks_comment_add(Req *r, int64_t task_id, const char *body, TaskComment *ou
     store_mentions(r, out->id, body, out);
     JsonText jt;
     tasks_comment_json(jw_text_begin(&jt), out);
-    if (web_audit(r, "comment", "task", task_id, NULL, jw_text_end(&jt, r->arena)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "comment", "task", task_id, NULL, jw_text_end(&jt, r->arena));
 }
 
 static int check_get(Req *r, int64_t task_id, int64_t item_id, TaskCheckItem *c) {
@@ -361,12 +356,7 @@ int tasks_check_add(Req *r, int64_t task_id, const char *text, TaskCheckItem *ou
     int64_t id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
     if (!id || check_get(r, task_id, id, out) != 0) return TX_DB_FAIL(r);
-    if (web_audit(r, "check_add", "task", task_id, NULL, check_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "check_add", "task", task_id, NULL, check_snapshot(r, out));
 }
 
 int tasks_check_update(Req *r, int64_t task_id, int64_t item_id, const char *text, int done, TaskCheckItem *out) {
@@ -386,12 +376,7 @@ int tasks_check_update(Req *r, int64_t task_id, int64_t item_id, const char *tex
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0 || check_get(r, task_id, item_id, out) != 0) return TX_DB_FAIL(r);
-    if (web_audit(r, "check_update", "task", task_id, check_snapshot(r, &before), check_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "check_update", "task", task_id, check_snapshot(r, &before), check_snapshot(r, out));
 }
 
 int tasks_check_delete(Req *r, int64_t task_id, int64_t item_id) {
@@ -408,10 +393,5 @@ int tasks_check_delete(Req *r, int64_t task_id, int64_t item_id) {
     rc = db_step(st);
     db_finalize(st);
     if (rc < 0) return TX_DB_FAIL(r);
-    if (web_audit(r, "check_delete", "task", task_id, check_snapshot(r, &before), NULL) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "check_delete", "task", task_id, check_snapshot(r, &before), NULL);
 }

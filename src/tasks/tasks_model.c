@@ -602,41 +602,23 @@ int tasks_update(Req *r, int64_t id, int64_t expected_version, const TaskInput *
         return -1;
     }
     if (tasks_get(r, id, out) != 0) return TX_DB_FAIL(r);
-    if (web_audit(r, "update", "task", id, tasks_snapshot(r, &before), tasks_snapshot(r, out)) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "update", "task", id, tasks_snapshot(r, &before), tasks_snapshot(r, out));
 }
 
 int tasks_delete(Req *r, int64_t id, int64_t expected_version) {
     if (db_begin_write(r->db) != DB_OK) return DB_FAIL(r);
     Task before;
     if (tasks_load_for_change(r, id, expected_version, &before, true) != 0) return -1;
-    DbStmt *st;
-    if (db_prepare(r->db,
-                   "UPDATE tasks SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
-                   " AND deleted_at IS NULL RETURNING id",
-                   &st) != DB_OK)
-        return TX_DB_FAIL(r);
-    db_bind_int(st, 1, time_now_ms());
-    db_bind_int(st, 2, id);
-    db_bind_int(st, 3, before.version);
-    int rc = db_step(st);
-    db_finalize(st);
-    if (rc < 0) return TX_DB_FAIL(r);
-    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
+    if (web_soft_delete(r,
+                        "UPDATE tasks SET deleted_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3"
+                        " AND deleted_at IS NULL RETURNING id",
+                        id, before.version) != 0)
+        return -1;
     if (tasks_kr_sync(r, before.key_result_id) != 0) {
         db_rollback(r->db);
         return -1;
     }
-    if (web_audit(r, "delete", "task", id, tasks_snapshot(r, &before), NULL) != 0) {
-        db_rollback(r->db);
-        return -1;
-    }
-    if (db_commit(r->db) != DB_OK) return DB_FAIL(r);
-    return 0;
+    return web_audit_commit(r, "delete", "task", id, tasks_snapshot(r, &before), NULL);
 }
 
 int tasks_kr_sync(Req *r, int64_t kr_id) {

@@ -210,6 +210,17 @@ const char *T(Req *r, const char *key);
 /* Appends an audit row for the caller. before/after: JSON texts or NULL. */
 int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id, const char *before_json,
               const char *after_json);
+/* Closes a change: the audit row, then the commit. On a failed audit the
+ * transaction is rolled back (the failure is already recorded); a failed
+ * commit records 503. 0 or -1. */
+int web_audit_commit(Req *r, const char *action, const char *entity, int64_t entity_id, const char *before_json,
+                     const char *after_json);
+/* Soft-deletes one row inside the caller's open write transaction. sql: a
+ * string literal of the shape "UPDATE <table> SET deleted_at = ?1, version =
+ * version + 1 WHERE id = ?2 AND version = ?3 AND deleted_at IS NULL RETURNING
+ * id" (?1 gets now). 0; or -1 after req_fail_tx: 412 "version" when no row
+ * matched (stale or gone), 503 on a database error. */
+int web_soft_delete(Req *r, const char *sql, int64_t id, int64_t version);
 
 /* ---- command line ---- */
 /* A request for the command line: no connection, the given database, an

@@ -1,6 +1,7 @@
 /* web_system.c — the web layer's own routes (health, metrics, OpenAPI,
  * embedded assets), the audit writer every module calls inside its
- * transaction, and team-path lookups used by the access checks. */
+ * transaction (and its audit-then-commit step), the shared soft delete, and
+ * team-path lookups used by the access checks. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,31 @@ int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id,
     int rc = db_step(st);
     db_finalize(st);
     return rc < 0 ? req_fail(r, 503, NULL, "error.db_unavailable") : 0;
+}
+
+int web_audit_commit(Req *r, const char *action, const char *entity, int64_t entity_id, const char *before_json,
+                     const char *after_json) {
+    if (web_audit(r, action, entity, entity_id, before_json, after_json) != 0) {
+        db_rollback(r->db);
+        return -1;
+    }
+    if (db_commit(r->db) != DB_OK) return req_fail(r, 503, NULL, "error.db_unavailable");
+    return 0;
+}
+
+/* ---------- soft delete ---------- */
+
+int web_soft_delete(Req *r, const char *sql, int64_t id, int64_t version) {
+    DbStmt *st;
+    if (db_prepare(r->db, sql, &st) != DB_OK) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    db_bind_int(st, 1, time_now_ms());
+    db_bind_int(st, 2, id);
+    db_bind_int(st, 3, version);
+    int rc = db_step(st);
+    db_finalize(st);
+    if (rc < 0) return req_fail_tx(r, 503, NULL, "error.db_unavailable");
+    if (rc != DB_ROW) return req_fail_tx(r, 412, "version", "error.stale");
+    return 0;
 }
 
 /* ---------- assets ---------- */
