@@ -45,6 +45,8 @@ void db_bind_int(DbStmt *st, int idx, int64_t v);
 void db_bind_double(DbStmt *st, int idx, double v);
 void db_bind_text(DbStmt *st, int idx, const char *s); /* NULL binds NULL; copied */
 void db_bind_null(DbStmt *st, int idx);
+/* Binds v, or NULL when v is 0: optional ids and times, where 0 means "none". */
+void db_bind_int_or_null(DbStmt *st, int idx, int64_t v);
 /* DB_ROW, DB_DONE or a negative error. */
 int db_step(DbStmt *st);
 int db_column_count(DbStmt *st);

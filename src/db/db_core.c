@@ -65,6 +65,10 @@ void db_bind_text(DbStmt *st, int idx, const char *s) {
     else st->db->ops->bind_text(st, idx, s);
 }
 void db_bind_null(DbStmt *st, int idx) { st->db->ops->bind_null(st, idx); }
+void db_bind_int_or_null(DbStmt *st, int idx, int64_t v) {
+    if (v) st->db->ops->bind_int(st, idx, v);
+    else st->db->ops->bind_null(st, idx);
+}
 /* The first DB_STEP_SAMPLE steps (a query's search, the rows of a short
  * answer) are timed one by one; the rows of a long scan cost about the same
  * each, so from then on step k·DB_STEP_SAMPLE stands for itself and the

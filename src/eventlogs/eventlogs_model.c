@@ -288,8 +288,7 @@ int eventlogs_store(Req *r, const EventLog *log, const EventlogsImport *in, Even
     db_bind_int(st, 7, log->activities.n);
     db_bind_int(st, 8, first);
     db_bind_int(st, 9, last);
-    if (r->who && r->who->user_id) db_bind_int(st, 10, r->who->user_id);
-    else db_bind_null(st, 10);
+    db_bind_int_or_null(st, 10, r->who ? r->who->user_id : 0);
     db_bind_int(st, 11, now);
     int rc = db_step(st);
     int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -464,8 +463,7 @@ int eventlogs_run_log(Req *r, int64_t sop_id, int64_t team_id, const char *name,
     db_bind_int(st, 1, team_id);
     db_bind_text(st, 2, name);
     db_bind_int(st, 3, sop_id);
-    if (r->who && r->who->user_id) db_bind_int(st, 4, r->who->user_id);
-    else db_bind_null(st, 4);
+    db_bind_int_or_null(st, 4, r->who ? r->who->user_id : 0);
     db_bind_int(st, 5, now);
     rc = db_step(st);
     if (rc == DB_ROW) *log_id = db_col_int(st, 0);

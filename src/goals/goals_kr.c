@@ -118,8 +118,7 @@ int goals_kr_insert(Req *r, int64_t goal_id, GoalKr *k) {
     bind_opt_double(st, 8, k->has_low, k->range_low);
     bind_opt_double(st, 9, k->has_high, k->range_high);
     bind_opt_double(st, 10, k->has_current, k->current);
-    if (k->deadline_at) db_bind_int(st, 11, k->deadline_at);
-    else db_bind_null(st, 11);
+    db_bind_int_or_null(st, 11, k->deadline_at);
     db_bind_double(st, 12, k->weight);
     db_bind_int(st, 13, time_now_ms());
     db_bind_text(st, 14, k->value_source);
@@ -201,8 +200,7 @@ int goals_kr_update(Req *r, int64_t goal_id, int64_t kr_id, int64_t expected_ver
     bind_opt_double(st, 7, k.has_low, k.range_low);
     bind_opt_double(st, 8, k.has_high, k.range_high);
     bind_opt_double(st, 9, k.has_current, k.current);
-    if (k.deadline_at) db_bind_int(st, 10, k.deadline_at);
-    else db_bind_null(st, 10);
+    db_bind_int_or_null(st, 10, k.deadline_at);
     db_bind_double(st, 11, k.weight);
     db_bind_int(st, 12, time_now_ms());
     db_bind_int(st, 13, kr_id);

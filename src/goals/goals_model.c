@@ -430,14 +430,12 @@ int goals_create(Req *r, const GoalInput *in, Goal *out) {
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', 1, ?10, ?10) RETURNING id",
                    &st) != DB_OK)
         return TX_DB_FAIL(r);
-    if (g.parent_id) db_bind_int(st, 1, g.parent_id);
-    else db_bind_null(st, 1);
+    db_bind_int_or_null(st, 1, g.parent_id);
     db_bind_text(st, 2, g.level);
     db_bind_text(st, 3, g.title);
     db_bind_text(st, 4, g.description);
     db_bind_int(st, 5, g.owner_id);
-    if (g.team_id) db_bind_int(st, 6, g.team_id);
-    else db_bind_null(st, 6);
+    db_bind_int_or_null(st, 6, g.team_id);
     db_bind_text(st, 7, g.period);
     db_bind_int(st, 8, g.start_at);
     db_bind_int(st, 9, g.end_at);
@@ -483,14 +481,12 @@ int goals_update(Req *r, int64_t id, int64_t expected_version, const GoalInput *
                    " updated_at = ?11 WHERE id = ?12 AND version = ?13 AND deleted_at IS NULL RETURNING id",
                    &st) != DB_OK)
         return TX_DB_FAIL(r);
-    if (g.parent_id) db_bind_int(st, 1, g.parent_id);
-    else db_bind_null(st, 1);
+    db_bind_int_or_null(st, 1, g.parent_id);
     db_bind_text(st, 2, g.level);
     db_bind_text(st, 3, g.title);
     db_bind_text(st, 4, g.description);
     db_bind_int(st, 5, g.owner_id);
-    if (g.team_id) db_bind_int(st, 6, g.team_id);
-    else db_bind_null(st, 6);
+    db_bind_int_or_null(st, 6, g.team_id);
     db_bind_text(st, 7, g.period);
     db_bind_int(st, 8, g.start_at);
     db_bind_int(st, 9, g.end_at);

@@ -192,8 +192,7 @@ int64_t goals_checkin_insert(Req *r, int64_t goal_id, int64_t kr_id, double valu
     db_bind_double(st, 3, value);
     db_bind_text(st, 4, confidence);
     db_bind_text(st, 5, note && *note ? note : NULL);
-    if (r->who && r->who->user_id) db_bind_int(st, 6, r->who->user_id);
-    else db_bind_null(st, 6);
+    db_bind_int_or_null(st, 6, r->who ? r->who->user_id : 0);
     db_bind_int(st, 7, now);
     db_bind_int(st, 8, automatic ? 1 : 0);
     int rc = db_step(st);

@@ -166,8 +166,7 @@ int org_team_create(Req *r, const char *name, int64_t parent_id, Team *out) {
                    " VALUES (?1, ?2, '', 1, ?3, ?3) RETURNING id",
                    &st) != DB_OK)
         return req_fail_tx(r, 503, NULL, "error.db_unavailable");
-    if (parent_id) db_bind_int(st, 1, parent_id);
-    else db_bind_null(st, 1);
+    db_bind_int_or_null(st, 1, parent_id);
     db_bind_text(st, 2, name);
     db_bind_int(st, 3, now);
     int step = db_step(st);
@@ -224,8 +223,7 @@ int org_team_update(Req *r, int64_t id, int64_t expected_version, const char *na
                    &st) != DB_OK)
         return req_fail_tx(r, 503, NULL, "error.db_unavailable");
     db_bind_text(st, 1, new_name);
-    if (parent_id) db_bind_int(st, 2, parent_id);
-    else db_bind_null(st, 2);
+    db_bind_int_or_null(st, 2, parent_id);
     db_bind_int(st, 3, time_now_ms());
     db_bind_int(st, 4, id);
     db_bind_int(st, 5, expected_version);
@@ -469,8 +467,7 @@ int org_user_create(Req *r, const UserInput *in, User *out) {
     db_bind_text(st, 2, in->name);
     db_bind_text(st, 3, in->email);
     db_bind_text(st, 4, in->role);
-    if (in->team_id) db_bind_int(st, 5, in->team_id);
-    else db_bind_null(st, 5);
+    db_bind_int_or_null(st, 5, in->team_id);
     db_bind_text(st, 6, in->locale ? i18n_supported(in->locale) : NULL);
     db_bind_text(st, 7, hash[0] ? hash : NULL);
     db_bind_int(st, 8, now);
@@ -534,8 +531,7 @@ int org_user_update(Req *r, int64_t id, int64_t expected_version, const UserInpu
     db_bind_text(st, 1, after.name);
     db_bind_text(st, 2, after.email);
     db_bind_text(st, 3, after.role);
-    if (after.team_id) db_bind_int(st, 4, after.team_id);
-    else db_bind_null(st, 4);
+    db_bind_int_or_null(st, 4, after.team_id);
     db_bind_text(st, 5, after.locale);
     db_bind_int(st, 6, after.disabled ? 1 : 0);
     db_bind_int(st, 7, time_now_ms());

@@ -396,8 +396,7 @@ int runs_start(Req *r, int64_t sop_id, const char *reference, Run *out) {
     db_bind_int(st, 5, v->team_id);
     db_bind_int(st, 6, log_id);
     db_bind_text(st, 7, reference);
-    if (r->who->user_id) db_bind_int(st, 8, r->who->user_id);
-    else db_bind_null(st, 8);
+    db_bind_int_or_null(st, 8, r->who->user_id);
     db_bind_int(st, 9, now);
     rc = db_step(st);
     if (rc == DB_ROW) id = db_col_int(st, 0);
@@ -647,8 +646,7 @@ int runs_step_act(Req *r, int64_t run_id, int64_t step_id, RunAction act, int64_
                          " skip_reason = ?5, version = version + 1 WHERE id = ?3 AND version = ?4 RETURNING id",
                          &st);
     if (prc != DB_OK) return DB_FAIL_TX(r);
-    if (r->who->user_id) db_bind_int(st, 1, r->who->user_id);
-    else db_bind_null(st, 1);
+    db_bind_int_or_null(st, 1, r->who->user_id);
     db_bind_int(st, 2, now);
     db_bind_int(st, 3, s->id);
     db_bind_int(st, 4, s->version);
@@ -700,8 +698,7 @@ int runs_step_check(Req *r, int64_t run_id, int64_t step_id, int item, bool chec
             return DB_FAIL_TX(r);
         db_bind_int(st, 1, s->id);
         db_bind_int(st, 2, item);
-        if (r->who->user_id) db_bind_int(st, 3, r->who->user_id);
-        else db_bind_null(st, 3);
+        db_bind_int_or_null(st, 3, r->who->user_id);
         db_bind_int(st, 4, runs_clock_ms());
     } else {
         if (db_prepare(r->db, "DELETE FROM run_checks WHERE run_step_id = ?1 AND item = ?2", &st) != DB_OK)

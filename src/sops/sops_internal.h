@@ -14,11 +14,6 @@ static inline const char *col_str(Req *r, DbStmt *st, int c) {
     const char *s = db_col_text(st, c);
     return arena_strdup(r->arena, s ? s : "");
 }
-/* Binds v, or NULL when v is 0. */
-static inline void bind_opt(DbStmt *st, int idx, int64_t v) {
-    if (v) db_bind_int(st, idx, v);
-    else db_bind_null(st, idx);
-}
 /* Runs a statement that returns no rows (or ignores them), finalizes it. 0 or -1. */
 static inline int run(DbStmt *st) {
     int rc = db_step(st);

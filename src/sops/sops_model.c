@@ -480,7 +480,7 @@ static int insert_steps(Req *r, int64_t version_id, const SopStep *steps, int n)
         db_bind_int(st, 2, i + 1);
         db_bind_text(st, 3, p->name);
         db_bind_text(st, 4, p->role ? p->role : "");
-        bind_opt(st, 5, p->owner_id);
+        db_bind_int_or_null(st, 5, p->owner_id);
         db_bind_text(st, 6, p->resources ? p->resources : "");
         db_bind_int(st, 7, p->time_standard_s);
         db_bind_int(st, 8, p->time_share_pct);
@@ -532,7 +532,7 @@ static int insert_version(Req *r, int64_t sop_id, int number, const char *title,
     db_bind_text(st, 3, title);
     db_bind_text(st, 4, purpose ? purpose : "");
     db_bind_text(st, 5, change_note ? change_note : "");
-    bind_opt(st, 6, r->who ? r->who->user_id : 0);
+    db_bind_int_or_null(st, 6, r->who ? r->who->user_id : 0);
     db_bind_int(st, 7, time_now_ms());
     *id = db_step(st) == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
@@ -591,11 +591,11 @@ static int sop_write(Req *r, const Sop *s, int64_t expected) {
     db_bind_text(st, 3, s->purpose);
     db_bind_int(st, 4, s->owner_id);
     db_bind_text(st, 5, s->status);
-    bind_opt(st, 6, s->review_every_days);
-    bind_opt(st, 7, s->next_review_at);
-    bind_opt(st, 8, s->last_reviewed_at);
-    bind_opt(st, 9, s->current_version_id);
-    bind_opt(st, 10, s->published_version_id);
+    db_bind_int_or_null(st, 6, s->review_every_days);
+    db_bind_int_or_null(st, 7, s->next_review_at);
+    db_bind_int_or_null(st, 8, s->last_reviewed_at);
+    db_bind_int_or_null(st, 9, s->current_version_id);
+    db_bind_int_or_null(st, 10, s->published_version_id);
     db_bind_int(st, 11, time_now_ms());
     db_bind_int(st, 12, s->id);
     db_bind_int(st, 13, expected);
@@ -672,8 +672,8 @@ int sops_create(Req *r, const SopInput *in, Sop *out) {
     db_bind_text(st, 2, v.title);
     db_bind_text(st, 3, v.purpose ? v.purpose : "");
     db_bind_int(st, 4, v.owner_id);
-    bind_opt(st, 5, v.review_every_days);
-    bind_opt(st, 6, r->who->user_id);
+    db_bind_int_or_null(st, 5, v.review_every_days);
+    db_bind_int_or_null(st, 6, r->who->user_id);
     db_bind_int(st, 7, now);
     if (db_step(st) == DB_ROW) id = db_col_int(st, 0);
     db_finalize(st);

@@ -124,7 +124,7 @@ int sops_suggest(Req *r, int64_t sop_id, int64_t step_id, const char *text, SopS
                    &st) != DB_OK)
         return TX_FAIL(r);
     db_bind_int(st, 1, sop_id);
-    bind_opt(st, 2, step_id);
+    db_bind_int_or_null(st, 2, step_id);
     db_bind_text(st, 3, step_name);
     db_bind_int(st, 4, r->who->user_id);
     db_bind_text(st, 5, text);

@@ -54,10 +54,10 @@ static int write_one(Req *r, const Task *before, const Task *after) {
                    &st) != DB_OK)
         return -1;
     db_bind_int(st, 1, after->owner_id);
-    tasks_bind_opt(st, 2, after->due_at);
+    db_bind_int_or_null(st, 2, after->due_at);
     db_bind_text(st, 3, after->status);
     db_bind_text(st, 4, after->blocked_reason);
-    tasks_bind_opt(st, 5, after->completed_at);
+    db_bind_int_or_null(st, 5, after->completed_at);
     db_bind_int(st, 6, time_now_ms());
     db_bind_int(st, 7, before->id);
     db_bind_int(st, 8, before->version);

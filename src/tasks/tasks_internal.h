@@ -16,12 +16,6 @@
 #define DAY_MS            ((int64_t)86400 * 1000)
 #define DISPLAY_OFFSET_MS ((int64_t)web_display_offset_min() * 60000) /* the display zone (web.h) */
 
-/* Binds v, or NULL when v is 0 (optional ids and times). */
-static inline void tasks_bind_opt(DbStmt *st, int idx, int64_t v) {
-    if (v) db_bind_int(st, idx, v);
-    else db_bind_null(st, idx);
-}
-
 /* ---- tasks_model.c ---- */
 /* The audit snapshot of t (tasks_json). Arena memory. */
 char *tasks_snapshot(Req *r, const Task *t);

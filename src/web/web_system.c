@@ -39,8 +39,7 @@ int web_audit(Req *r, const char *action, const char *entity, int64_t entity_id,
                    &st) != DB_OK)
         return req_fail(r, 503, NULL, "error.db_unavailable");
     db_bind_int(st, 1, time_now_ms());
-    if (r->who && r->who->user_id) db_bind_int(st, 2, r->who->user_id);
-    else db_bind_null(st, 2);
+    db_bind_int_or_null(st, 2, r->who ? r->who->user_id : 0);
     db_bind_text(st, 3, action);
     db_bind_text(st, 4, entity);
     db_bind_int(st, 5, entity_id);

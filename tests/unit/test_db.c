@@ -249,6 +249,18 @@ static void test_db_bind_text_null_binds_sql_null(void **state) {
     db_finalize(st);
 }
 
+static void test_db_bind_int_or_null_binds_zero_as_null(void **state) {
+    Db *db = *state;
+    DbStmt *st;
+    assert_int_equal(db_prepare(db, "SELECT ?1 IS NULL, ?2", &st), DB_OK);
+    db_bind_int_or_null(st, 1, 0);
+    db_bind_int_or_null(st, 2, -7);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_col_int(st, 0), 1);
+    assert_int_equal(db_col_int(st, 1), -7);
+    db_finalize(st);
+}
+
 static void test_db_unique_violation_is_db_constraint(void **state) {
     Db *db = *state;
     make_items(db);
@@ -599,6 +611,7 @@ int main(void) {
         T(test_db_statement_reused_after_an_error),
         T(test_db_binds_and_reads_values_verbatim),
         T(test_db_bind_text_null_binds_sql_null),
+        T(test_db_bind_int_or_null_binds_zero_as_null),
         T(test_db_unique_violation_is_db_constraint),
         T(test_db_errors_are_one_line_and_not_constraint),
         cmocka_unit_test(test_db_open_refuses_unknown_url_and_missing_directory),
